@@ -1,0 +1,2 @@
+// The system zlib, used to inflate deflated .npz entries.
+#include <zlib.h>

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `sinkscope` root command. Each subcommand lives in its own file under `Commands/`
+/// and is a thin call into the library modules.
+public struct SinkScopeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sinkscope",
+        abstract: "Find attention sinks in Vision Transformers and measure what they encode.",
+        discussion: """
+            Pipeline: images --extract--> store --detect--> sink masks --probe--> results --report--> HTML.
+
+            Example:
+              sinkscope inspect Reports/example-store
+            """,
+        version: "0.1.0",
+        subcommands: CommandRegistry.all
+    )
+
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import SinkScopeCLI
+
+SinkScopeCommand.main()

@@ -1,0 +1,5 @@
+import XCTest
+@testable import ActivationStore
+final class ActivationStoreSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,5 @@
+import XCTest
+@testable import LinearAlgebra
+final class LinearAlgebraSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

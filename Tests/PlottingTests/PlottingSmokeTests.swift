@@ -1,0 +1,5 @@
+import XCTest
+@testable import Plotting
+final class PlottingSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

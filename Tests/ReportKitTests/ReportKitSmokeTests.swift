@@ -1,0 +1,5 @@
+import XCTest
+@testable import ReportKit
+final class ReportKitSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

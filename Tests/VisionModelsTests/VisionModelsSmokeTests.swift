@@ -1,0 +1,5 @@
+import XCTest
+@testable import VisionModels
+final class VisionModelsSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}
