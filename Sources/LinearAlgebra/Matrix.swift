@@ -7,7 +7,7 @@
 ///     var x = Matrix(zeros: 2, 3)      // [2, 3]
 ///     x[1, 2] = 5
 ///     let g = matmul(x, x, transposeB: true)   // [2, 2] = x xᵀ
-public struct Matrix: Sendable, Equatable {
+public struct Matrix: Sendable, Equatable, Codable {
     public var rows: Int
     public var cols: Int
     /// `[rows * cols]`, row-major.

@@ -1,7 +1,7 @@
 /// A dense row-major Double matrix, the twin of `Matrix` for LAPACK work where Float32
 /// round-off matters (covariances, eigendecompositions, normal equations).
 /// Element (r, c) lives at `values[r * cols + c]`.
-public struct MatrixD: Sendable, Equatable {
+public struct MatrixD: Sendable, Equatable, Codable {
     public var rows: Int
     public var cols: Int
     /// `[rows * cols]`, row-major.

@@ -103,3 +103,18 @@ final class CholeskyTests: XCTestCase {
         }
     }
 }
+
+final class QRTests: XCTestCase {
+    func testOrthonormalBasisMatchesGramSchmidtUpToSign() throws {
+        let a = randomMatrix(50, 6, seed: 41)
+        let q = try orthonormalBasis(a)
+        let ref = gramSchmidtBasis(a)
+        let qtq = matmul(q.double, q.double, transposeA: true)
+        XCTAssertLessThan(relativeError(qtq, MatrixD(identity: 6)), 1e-5)
+        for j in 0..<6 {   // Householder and Gram–Schmidt agree up to the sign of each column
+            let s: Float = q[0, j] * ref[0, j] >= 0 ? 1 : -1
+            assertClose(q.column(j).map { $0 * s }, ref.column(j), absolute: 1e-5, relative: 1e-4)
+        }
+        XCTAssertThrowsError(try orthonormalBasis(Matrix(zeros: 2, 3)))
+    }
+}
