@@ -15,7 +15,7 @@ public struct GaussianMixture1D: Sendable, Codable, Equatable {
     /// Variance floor relative to the variance of the data (plus an absolute 1e-12).
     public var relativeVarianceFloor: Double
 
-    public init(maxIterations: Int = 500, tolerance: Double = 1e-10, relativeVarianceFloor: Double = 1e-4) {
+    public init(maxIterations: Int = 300, tolerance: Double = 1e-9, relativeVarianceFloor: Double = 1e-4) {
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.relativeVarianceFloor = relativeVarianceFloor
@@ -57,36 +57,57 @@ public struct GaussianMixture1D: Sendable, Codable, Equatable {
         let floor = relativeVarianceFloor * x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n + 1e-12
         let total = start.reduce(0) { $0 + $1.weight }
         var comps = start.map { Component(weight: $0.weight / total, mean: $0.mean, variance: max($0.variance, floor)) }
-        var previous = -Double.infinity
-        var logLik = -Double.infinity
-        var iterations = 0, converged = false
         var resp = [Double](repeating: 0, count: x.count * k)
+        var logLik = expectation(x, comps, into: &resp)
+        var iterations = 0, converged = false
         while iterations < maxIterations {
+            maximisation(x, resp, floor: floor, into: &comps)
             iterations += 1
-            // E step: responsibilities with log-sum-exp so far-out points do not underflow.
-            logLik = 0
-            for (i, xi) in x.enumerated() {
-                var logs = comps.map { $0.logDensity(xi) }
-                let top = logs.max() ?? 0
-                let lse = top + log(logs.reduce(0) { $0 + exp($1 - top) })
-                logLik += lse
-                for c in 0..<k { logs[c] = exp(logs[c] - lse); resp[i * k + c] = logs[c] }
-            }
-            if logLik / n - previous / n < tolerance, previous.isFinite { converged = true; break }
-            previous = logLik
-            // M step.
-            for c in 0..<k {
-                var w = 0.0, s = 0.0
-                for i in 0..<x.count { w += resp[i * k + c]; s += resp[i * k + c] * x[i] }
-                guard w > 1e-300 else { comps[c].weight = 1e-300; continue }
-                let mu = s / w
-                var v = 0.0
-                for i in 0..<x.count { let z = x[i] - mu; v += resp[i * k + c] * z * z }
-                comps[c] = Component(weight: w / n, mean: mu, variance: max(v / w, floor))
-            }
+            let next = expectation(x, comps, into: &resp)
+            let gain = (next - logLik) / n
+            logLik = next
+            if gain < tolerance { converged = true; break }
         }
         return Fit(components: comps.sorted { $0.mean < $1.mean }, logLikelihood: logLik,
                    iterations: iterations, converged: converged)
+    }
+
+    /// E step: `resp[i, c]` = posterior of component c for sample i, with log-sum-exp so far-out
+    /// samples do not underflow. Returns the total log-likelihood of the current components.
+    func expectation(_ x: [Double], _ comps: [Component], into resp: inout [Double]) -> Double {
+        let k = comps.count
+        // Per component: log w - ½ log(2π σ²) and -1 / (2σ²), hoisted out of the sample loop.
+        let offsets = comps.map { log($0.weight) - 0.5 * log(2 * Double.pi * $0.variance) }
+        let scales = comps.map { -0.5 / $0.variance }
+        var logLik = 0.0
+        for i in 0..<x.count {
+            var top = -Double.infinity
+            for c in 0..<k {
+                let z = x[i] - comps[c].mean
+                resp[i * k + c] = offsets[c] + scales[c] * z * z
+                top = max(top, resp[i * k + c])
+            }
+            var sum = 0.0
+            for c in 0..<k { sum += exp(resp[i * k + c] - top) }
+            let lse = top + log(sum)
+            logLik += lse
+            for c in 0..<k { resp[i * k + c] = exp(resp[i * k + c] - lse) }
+        }
+        return logLik
+    }
+
+    /// M step: weights, means and variances from the responsibilities (variances floored).
+    func maximisation(_ x: [Double], _ resp: [Double], floor: Double, into comps: inout [Component]) {
+        let k = comps.count, n = Double(x.count)
+        for c in 0..<k {
+            var w = 0.0, s = 0.0
+            for i in 0..<x.count { w += resp[i * k + c]; s += resp[i * k + c] * x[i] }
+            guard w > 1e-300 else { comps[c].weight = 1e-300; continue }
+            let mu = s / w
+            var v = 0.0
+            for i in 0..<x.count { let z = x[i] - mu; v += resp[i * k + c] * z * z }
+            comps[c] = Component(weight: w / n, mean: mu, variance: max(v / w, floor))
+        }
     }
 }
 
