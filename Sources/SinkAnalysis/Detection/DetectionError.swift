@@ -28,7 +28,7 @@ public enum DetectionError: Error, CustomStringConvertible, LocalizedError, Equa
     /// A method name that is not one of the detection methods.
     case unknownMethod(name: String, known: [String])
     /// A store without the mask of a method that a relation needs.
-    case missingMask(source: String, method: String, layer: Int, available: [String])
+    case missingMask(source: String, method: String, layer: Int?, available: [String])
     /// Two masks (or a mask and its activations) of different shapes.
     case maskShapeMismatch(what: String, expected: [Int], actual: [Int])
     /// A relation that needs at least two layers got fewer.
@@ -65,7 +65,7 @@ public enum DetectionError: Error, CustomStringConvertible, LocalizedError, Equa
         case let .unknownMethod(name, known):
             return "Unknown detection method '\(name)'; choose one of \(known.joined(separator: ", "))."
         case let .missingMask(source, method, layer, available):
-            return "\(source) has no sink mask '\(method)' for layer \(layer) (masks: \(available)); "
+            return "\(source) has no sink mask '\(method)'" + (layer.map { " for layer \($0)" } ?? "") + " (masks: \(available)); "
                 + "run `sinkscope detect --method \(method)` first."
         case let .maskShapeMismatch(what, expected, actual):
             return "\(what): expected shape \(expected) but got \(actual)."
