@@ -90,7 +90,7 @@ final class DetectionRelationsTests: XCTestCase {
         other.top = [ranked.top[0]]
         let report = discovery.summarize(method: "relative", [other, ranked])
         XCTAssertEqual(report.layers.map(\.layer), [4, 6])
-        XCTAssertEqual(report.recurring, [.init(dimension: 2, layers: [4, 6])])
+        XCTAssertEqual(report.recurring, [.init(dimension: 2, layers: [4, 6], meanRank: 1)])
         let empty = try discovery.rank(
             layer: 1, hidden: layer.hidden ?? [], mask: [UInt8](repeating: 0, count: 51), tokenCount: 17, hiddenSize: 64, prefixTokens: 1)
         XCTAssertEqual(empty.top, [])

@@ -206,10 +206,3 @@ func robustSigma(_ x: [Double]) -> Double {
     let m = median(x)
     return 1.4826 * median(x.map { abs($0 - m) })
 }
-
-/// Linear-interpolated quantile of sorted values.
-func quantile(_ sorted: [Double], _ q: Double) -> Double {
-    let pos = q * Double(sorted.count - 1)
-    let lo = Int(pos.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-    return sorted[lo] + (pos - Double(lo)) * (sorted[hi] - sorted[lo])
-}

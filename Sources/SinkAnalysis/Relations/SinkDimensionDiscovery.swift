@@ -38,6 +38,8 @@ public struct SinkDimensionDiscovery: Sendable, Codable, Equatable {
     public struct RecurringDimension: Sendable, Codable, Equatable {
         public var dimension: Int
         public var layers: [Int]
+        /// Mean 1-based rank in those layers' top lists (1 = the most sink-specific dimension).
+        public var meanRank: Double
     }
 
     public struct Report: Sendable, Codable, Equatable {
@@ -86,11 +88,20 @@ public struct SinkDimensionDiscovery: Sendable, Codable, Equatable {
 
     /// Collects the per-layer rankings and finds the dimensions that recur.
     public func summarize(method: String, _ layers: [LayerDimensions]) -> Report {
-        var seen: [Int: [Int]] = [:]
-        for l in layers { for r in l.top { seen[r.dimension, default: []].append(l.layer) } }
-        let recurring = seen.filter { $0.value.count >= minLayers }
-            .map { RecurringDimension(dimension: $0.key, layers: $0.value.sorted()) }
-            .sorted { $0.layers.count != $1.layers.count ? $0.layers.count > $1.layers.count : $0.dimension < $1.dimension }
+        var seen: [Int: (layers: [Int], rankSum: Int)] = [:]
+        for l in layers {
+            for (rank, r) in l.top.enumerated() {
+                let old = seen[r.dimension] ?? ([], 0)
+                seen[r.dimension] = (old.layers + [l.layer], old.rankSum + rank + 1)
+            }
+        }
+        let recurring = seen.filter { $0.value.layers.count >= minLayers }
+            .map { RecurringDimension(dimension: $0.key, layers: $0.value.layers.sorted(),
+                                      meanRank: Double($0.value.rankSum) / Double($0.value.layers.count)) }
+            .sorted {
+                if $0.layers.count != $1.layers.count { return $0.layers.count > $1.layers.count }
+                return $0.meanRank != $1.meanRank ? $0.meanRank < $1.meanRank : $0.dimension < $1.dimension
+            }
         return Report(method: method, layers: layers.sorted { $0.layer < $1.layer }, recurring: recurring)
     }
 }

@@ -66,13 +66,18 @@ struct DetectCommand: ParsableCommand {
         if tau == "auto", method != "norm" { throw ValidationError("--tau auto works only with --method norm.") }
     }
 
-    func run() throws {
+    /// The text `run()` prints (the per-layer table, or JSON).
+    func output() throws -> String {
         let detector = try DetectionMethod(name: method).detector(
             tau: tau, k: k, m: m, abs: abs, ratio: ratio, dimensions: try parsedDims(), includePrefix: includePrefix)
         let reader = try StoreReader(url: URL(fileURLWithPath: store))
         let report = try SinkDetection.run(
             store: reader, detector: detector, layers: try parsedLayers(), rankDimensions: !noDimensions)
-        print(json ? try report.json() : report.table())
+        return json ? try report.json() : report.table()
+    }
+
+    func run() throws {
+        print(try output())
     }
 
     /// nil for "all".
