@@ -9,7 +9,9 @@ final class DetectionStoreTests: XCTestCase {
     /// Layers 0, 1, 2 of `PlantedLayer`'s 3 images: layer 0 has no sinks (the massive entries removed),
     /// layer 1 is the planted layer, layer 2 moves image 1's second sink from token 14 to token 15.
     func makeStore(received: Bool = true) throws -> URL {
-        let url = temporaryDirectory("detect-store").appendingPathComponent("store")
+        let directory = temporaryDirectory("detect-store")
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("store")
         let model = ModelInfo(
             name: "planted", architecture: "vit", patchSize: 14, imageSize: 56, hiddenSize: 64, heads: 2, layers: 2,
             prefixTokens: 1, grid: [4, 4])
@@ -94,6 +96,9 @@ final class DetectionStoreTests: XCTestCase {
                 "\(url.path) has no received attention for layer 0, which method 'attention' needs; re-run extract with --attention.")
         }
         XCTAssertEqual(try StoreReader(url: url).maskMethods, [], "nothing written after a failure")
+        XCTAssertThrowsError(try SinkDetection.run(store: store, detector: AttentionReceived(m: 2), layers: [1], progress: false)) { error in
+            XCTAssertEqual(error as? DetectionError, .missingReceived(source: url.path, layer: 1, method: "attention"))
+        }
         XCTAssertThrowsError(try SinkDetection.run(store: store, detector: NormThreshold(tau: 100), layers: [5], progress: false)) { error in
             XCTAssertEqual("\(error)", "\(url.path) did not capture layer 5; captured layers are [0, 1, 2].")
         }

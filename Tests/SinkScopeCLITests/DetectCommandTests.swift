@@ -9,7 +9,9 @@ import XCTest
 final class DetectCommandTests: XCTestCase {
     /// 2 images, CLS + 9 patches, D = 16; token 4 of each image has a massive entry 300 in dimension 3.
     func makeStore() throws -> URL {
-        let url = temporaryDirectory("detect-cli").appendingPathComponent("store")
+        let directory = temporaryDirectory("detect-cli")
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("store")
         let model = ModelInfo(
             name: "tiny", architecture: "vit", patchSize: 14, imageSize: 42, hiddenSize: 16, heads: 1, layers: 1,
             prefixTokens: 1, grid: [3, 3])

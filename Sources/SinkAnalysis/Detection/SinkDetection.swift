@@ -14,7 +14,8 @@ public enum SinkDetection {
     /// - Parameters:
     ///   - store: an open store.
     ///   - detector: the method and its parameters.
-    ///   - layers: captured layers to run on (all captured layers when nil).
+    ///   - layers: captured layers to run on; when nil, all captured layers (for a method that reads
+    ///     received attention, all layers that have it: the embedding output, layer 0, has none).
     ///   - rankDimensions: also rank hidden dimensions at the sinks (reads hidden states).
     ///   - write: write the masks into the store (all layers in one atomic manifest update, after
     ///     every layer succeeded, so a failure leaves the store as it was).
@@ -25,7 +26,10 @@ public enum SinkDetection {
         store: StoreReader, detector: any SinkDetector, layers: [Int]? = nil, rankDimensions: Bool = true,
         write: Bool = true, progress: Bool = true
     ) throws -> DetectionReport {
-        let chosen = try resolve(layers, in: store)
+        let chosen = try resolve(layers ?? (detector.inputs.contains(.received) ? store.manifest.receivedLayers : nil), in: store)
+        if chosen.isEmpty, detector.inputs.contains(.received) {
+            throw DetectionError.missingReceived(source: store.url.path, layer: store.layers.first ?? 0, method: detector.name)
+        }
         let bar = ProgressBar(total: chosen.count, unit: "layers", label: "detect \(detector.name)", enabled: progress)
         var summaries: [LayerDetection] = []
         var masks: [Int: [UInt8]] = [:]
