@@ -40,19 +40,28 @@ extension DetectionReport {
         let params = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var lines = [
             "\(store): method \(method) (\(params)); n=\(images) images, T=\(tokens) tokens (\(prefixTokens) prefix)",
-            pad(["layer", "threshold", "sinks/img", "min", "max", "norm×", "attn×", "CLS attn×", "CLS sink", "dims"]),
+            pad(["layer", "threshold", "sinks/img", "min", "max", "norm×", "attn×", "CLS norm×", "CLS attn×", "CLS sink",
+                 "CLS meets", "dims"]),
         ]
         for l in layers {
             let cls = l.prefix.first
             lines.append(pad([
                 "\(l.layer)", thresholdText(l), f(l.sinks.meanPerImage), "\(l.sinks.minPerImage)", "\(l.sinks.maxPerImage)",
-                f(l.normRatio), f(l.receivedRatio), f(cls?.receivedRatio), l.clsIsAttentionSink.map { $0 ? "yes" : "no" } ?? "-",
-                dimsText(l),
+                f(l.normRatio), f(l.receivedRatio), f(cls?.normRatio), f(cls?.receivedRatio),
+                l.clsIsAttentionSink.map { $0 ? "yes" : "no" } ?? "-", f(cls?.criterionShare), dimsText(l),
             ]))
         }
         lines.append("norm× / attn×: median norm / mean received attention of sinks ÷ the other patch tokens; "
-            + "CLS attn×: CLS received ÷ patch mean; CLS sink: CLS is the top receiver in ≥ half the images"
+            + "CLS norm× / attn×: CLS ÷ the image's median patch norm / mean patch received; "
+            + "CLS sink: CLS is the top receiver in ≥ half the images; CLS meets: share of images where CLS meets the "
+            + "criterion (\(includePrefix ? "included in the masks" : "not in the masks"))"
             + (layers.contains { $0.thresholdSource == "calibrated" } ? "; *: threshold calibrated on this layer." : "."))
+        for l in layers {
+            for r in l.prefix.dropFirst() {
+                lines.append("\(r.role) at layer \(l.layer): norm× \(f(r.normRatio)), attn× \(f(r.receivedRatio)), "
+                    + "top receiver in \(f(r.topReceiverShare)) of images, meets the criterion in \(f(r.criterionShare))")
+            }
+        }
         for l in layers {
             for note in l.notes { lines.append("note: \(note)") }
         }
@@ -81,7 +90,7 @@ extension DetectionReport {
     private func f(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "-" }
 
     private func pad(_ cells: [String]) -> String {
-        let widths = [5, 10, 9, 4, 4, 7, 7, 9, 8, 0]
+        let widths = [5, 10, 9, 4, 4, 7, 7, 9, 9, 8, 9, 0]
         return zip(cells, widths).map { c, w in c.count >= w ? c : c + String(repeating: " ", count: w - c.count) }
             .joined(separator: " ")
     }
