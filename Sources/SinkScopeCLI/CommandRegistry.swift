@@ -5,5 +5,6 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         InspectCommand.self,
         ImportCommand.self,
+        DetectCommand.self,
     ]
 }
