@@ -92,23 +92,49 @@ public struct ImageDecoder: Sendable {
 
     /// Copies a libgd image into interleaved RGB, expanding palettes and dropping alpha.
     private static func rgb(from im: gdImagePtr) -> RGBImage? {
-        if im.pointee.trueColor == 0, gdImagePaletteToTrueColor(im) == 0 { return nil }
         let width = Int(im.pointee.sx), height = Int(im.pointee.sy)
-        guard width > 0, height > 0, let rows = im.pointee.tpixels else { return nil }
+        guard width > 0, height > 0 else { return nil }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        pixels.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                guard let row = rows[y] else { continue }
-                for x in 0..<width {
-                    // libgd true-colour pixel: 7-bit alpha << 24 | r << 16 | g << 8 | b
-                    let p = UInt32(bitPattern: row[x]), o = (y * width + x) * 3
-                    out[o] = UInt8((p >> 16) & 0xFF)
-                    out[o + 1] = UInt8((p >> 8) & 0xFF)
-                    out[o + 2] = UInt8(p & 0xFF)
+        if im.pointee.trueColor != 0 {
+            guard let rows = im.pointee.tpixels else { return nil }
+            pixels.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    guard let row = rows[y] else { continue }
+                    for x in 0..<width {
+                        // libgd true-colour pixel: 7-bit alpha << 24 | r << 16 | g << 8 | b
+                        let p = UInt32(bitPattern: row[x]), o = (y * width + x) * 3
+                        out[o] = UInt8((p >> 16) & 0xFF)
+                        out[o + 1] = UInt8((p >> 8) & 0xFF)
+                        out[o + 2] = UInt8(p & 0xFF)
+                    }
+                }
+            }
+        } else {
+            // Palette: read the colour table ourselves, because gdImagePaletteToTrueColor turns
+            // the transparent entry into black, whereas dropping alpha keeps its stored colour.
+            guard let rows = im.pointee.pixels else { return nil }
+            let palette = paletteTable(im)
+            pixels.withUnsafeMutableBufferPointer { out in
+                for y in 0..<height {
+                    guard let row = rows[y] else { continue }
+                    for x in 0..<width {
+                        let c = palette[Int(row[x])], o = (y * width + x) * 3
+                        out[o] = c.r; out[o + 1] = c.g; out[o + 2] = c.b
+                    }
                 }
             }
         }
         return RGBImage(validated: width, height: height, pixels: pixels)
+    }
+
+    /// The 256 palette entries (`gdMaxColors`); entries past `colorsTotal` are black.
+    private static func paletteTable(_ im: gdImagePtr) -> [(r: UInt8, g: UInt8, b: UInt8)] {
+        func channel<T>(_ table: inout T) -> [UInt8] {
+            withUnsafeBytes(of: &table) { raw in raw.bindMemory(to: Int32.self).map { UInt8(clamping: $0) } }
+        }
+        let r = channel(&im.pointee.red), g = channel(&im.pointee.green), b = channel(&im.pointee.blue)
+        let n = min(r.count, g.count, b.count)
+        return (0..<256).map { i in i < n ? (r[i], g[i], b[i]) : (0, 0, 0) }
     }
 
     // MARK: - Files
