@@ -91,7 +91,7 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Copies a libgd image into interleaved RGB, expanding palettes and dropping alpha.
-    private static func rgb(from im: gdImagePtr) -> RGBImage? {
+    static func rgb(from im: gdImagePtr) -> RGBImage? {
         let width = Int(im.pointee.sx), height = Int(im.pointee.sy)
         guard width > 0, height > 0 else { return nil }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)

@@ -31,7 +31,9 @@ public enum ImageError: Error, Equatable, Sendable {
     /// No default preprocessing is known for this architecture.
     case unknownArchitecture(name: String, known: [String])
 
-    // MARK: - Writing images
+    // MARK: - Generating and writing images
+    /// A setting (of `synth`) is out of its range.
+    case invalidSetting(name: String, value: String, expected: String)
     /// libgd or the file system failed to write an image or label file.
     case writeFailed(path: String, reason: String)
 }
@@ -45,7 +47,7 @@ extension ImageError {
             .badPreprocessorConfig(let p, _, _), .writeFailed(let p, _):
             return p
         case .duplicateID(_, _, let second): return second
-        case .unknownArchitecture(let name, _): return name
+        case .unknownArchitecture(let name, _), .invalidSetting(let name, _, _): return name
         }
     }
 
@@ -81,6 +83,8 @@ extension ImageError: CustomStringConvertible, LocalizedError {
             return "\(p): field '\(field)' \(problem)."
         case .unknownArchitecture(let name, let known):
             return "No default preprocessing for architecture '\(name)'; known: \(known.joined(separator: ", "))."
+        case .invalidSetting(let name, let value, let expected):
+            return "\(name) = \(value) is out of range; expected \(expected)."
         case .writeFailed(let p, let reason):
             return "Cannot write \(p): \(reason)."
         }
