@@ -87,43 +87,49 @@ extension Preprocessor {
         func bad(_ field: String, _ problem: String) -> ImageError {
             .badPreprocessorConfig(path: source, field: field, problem: problem)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let dict = object as? [String: Any] else {
+        guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let dict) = parsed else {
             throw bad("(file)", "is not a JSON object")
         }
         var p = defaults(for: architecture)
         p.source = source
+        func value(_ key: String) -> JSONValue? {
+            guard let v = dict[key], v != .null else { return nil }
+            return v
+        }
         func bool(_ key: String) throws -> Bool? {
-            guard let v = dict[key], !(v is NSNull) else { return nil }
-            guard let b = v as? Bool else { throw bad(key, "must be true or false, found \(v)") }
+            guard let v = value(key) else { return nil }
+            guard case .bool(let b) = v else { throw bad(key, "must be true or false, found \(v)") }
             return b
         }
         func numbers(_ key: String) throws -> [Double]? {
-            guard let v = dict[key], !(v is NSNull) else { return nil }
-            let list = (v as? [Any]) ?? [v]
-            let values = list.compactMap { ($0 as? NSNumber)?.doubleValue }
-            guard values.count == list.count, values.count == 1 || values.count == 3, values.allSatisfy(\.isFinite) else {
+            guard let v = value(key) else { return nil }
+            let list: [JSONValue]
+            if case .array(let a) = v { list = a } else { list = [v] }
+            let values = list.compactMap { item -> Double? in
+                if case .number(let d) = item, d.isFinite { return d }
+                return nil
+            }
+            guard values.count == list.count, values.count == 1 || values.count == 3 else {
                 throw bad(key, "must be one number or a list of 3 numbers, found \(v)")
             }
             return values.count == 1 ? Array(repeating: values[0], count: 3) : values
         }
         func size(_ key: String, intIsSquare: Bool) throws -> Size? {
-            guard let v = dict[key], !(v is NSNull) else { return nil }
-            func positive(_ x: Any?) -> Int? {
-                guard let n = x as? NSNumber, n.doubleValue == n.doubleValue.rounded(), n.intValue > 0, n.intValue <= 16384 else { return nil }
-                return n.intValue
-            }
-            if let n = positive(v) { return intIsSquare ? .exact(height: n, width: n) : .shortest(n) }
-            if let d = v as? [String: Any] {
-                if d.count == 1, let s = positive(d["shortest_edge"]) { return .shortest(s) }
-                if d.count == 2, let h = positive(d["height"]), let w = positive(d["width"]) { return .exact(height: h, width: w) }
+            guard let v = value(key) else { return nil }
+            if let n = v.positiveInt(limit: 16384) { return intIsSquare ? .exact(height: n, width: n) : .shortest(n) }
+            if case .object(let d) = v {
+                if d.count == 1, let s = d["shortest_edge"]?.positiveInt(limit: 16384) { return .shortest(s) }
+                if d.count == 2, let h = d["height"]?.positiveInt(limit: 16384), let w = d["width"]?.positiveInt(limit: 16384) {
+                    return .exact(height: h, width: w)
+                }
             }
             throw bad(key, "must be {\"shortest_edge\": N} or {\"height\": H, \"width\": W} with sizes 1...16384, found \(v)")
         }
 
         p.doResize = try bool("do_resize") ?? p.doResize
         p.size = try size("size", intIsSquare: architecture.intSizeIsSquare) ?? p.size
-        if let v = dict["resample"], !(v is NSNull) {
-            guard let code = (v as? NSNumber)?.intValue, let f = ResampleFilter(rawValue: code) else {
+        if let v = value("resample") {
+            guard let code = v.positiveInt(limit: 5), let f = ResampleFilter(rawValue: code) else {
                 throw bad("resample", "must be a PIL filter code 1 (lanczos), 2 (bilinear), 3 (bicubic), 4 (box) or 5 (hamming), found \(v)")
             }
             p.resample = f

@@ -130,8 +130,9 @@ enum Resampler {
         return RGBImage(validated: w, height: outHeight, pixels: out)
     }
 
-    /// The same separable convolution in Double, without fixed point or 8-bit rounding between
-    /// the passes. Returns `[height, width, 3]` values in 0–255 (not clamped).
+    /// The same separable convolution in Double, without fixed point or 8-bit rounding: each pass
+    /// is clamped to 0–255 (as PIL's 8-bit intermediate is) but not rounded.
+    /// Returns `[height, width, 3]` values in 0–255.
     static func reference(_ image: RGBImage, width: Int, height: Int, filter: ResampleFilter) -> [Double] {
         let kx = Kernel(inSize: image.width, outSize: width, filter: filter)
         let ky = Kernel(inSize: image.height, outSize: height, filter: filter)
@@ -144,6 +145,7 @@ enum Resampler {
                 }
             }
         }
+        tmp = tmp.map { min(max($0, 0), 255) }
         var out = [Double](repeating: 0, count: width * height * 3)
         for y in 0..<height {
             for t in 0..<ky.count[y] {
@@ -151,6 +153,6 @@ enum Resampler {
                 for i in 0..<(width * 3) { out[y * width * 3 + i] += w * tmp[row * width * 3 + i] }
             }
         }
-        return out
+        return out.map { min(max($0, 0), 255) }
     }
 }
