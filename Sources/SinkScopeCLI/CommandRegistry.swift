@@ -6,5 +6,6 @@ enum CommandRegistry {
         InspectCommand.self,
         ImportCommand.self,
         DetectCommand.self,
+        SynthCommand.self,
     ]
 }
