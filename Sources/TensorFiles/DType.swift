@@ -30,3 +30,12 @@ public enum DType: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+extension DType {
+    /// `values` as little-endian bytes of this dtype (f16/bf16 round to nearest even; ints
+    /// round toward zero; bool is `!= 0`). The bytes a `Tensor` of this dtype holds.
+    public func encode(_ values: [Float]) -> [UInt8] { ElementCodec.encode(values, as: self) }
+
+    /// Little-endian bytes of this dtype as Float.
+    public func decode(_ bytes: UnsafeRawBufferPointer) -> [Float] { ElementCodec.floats(bytes, dtype: self) }
+}
