@@ -5,7 +5,7 @@ import XCTest
 
 /// Each fast op (BLAS or pointer loop) against its naive reference on random data.
 final class OpsTests: XCTestCase {
-    private var rng = SplitMix64(seed: 42)
+    private var rng = OpsTestRandom(seed: 42)
 
     private func random(_ count: Int, scale: Float = 1) -> [Float] {
         (0..<count).map { _ in rng.nextGaussian() * scale }
@@ -107,7 +107,7 @@ final class OpsTests: XCTestCase {
 }
 
 /// A small deterministic generator so test data does not depend on the platform's random source.
-struct SplitMix64 {
+struct OpsTestRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
