@@ -16,7 +16,7 @@ enum PlantedLayer {
     static let massiveValue: Float = 1200
 
     static func hidden(seed: UInt64 = 7) -> [Float] {
-        var rng = SplitMix64(seed: seed)
+        var rng = PlantedRandom(seed: seed)
         var x = (0..<(n * tokens * d)).map { _ in Float(rng.uniform() * 2 - 1) }
         for i in 0..<n { for c in 0..<d { x[(i * tokens) * d + c] *= 3 } }
         for s in sinks { x[(s.image * tokens + s.token) * d + 2] = massiveValue }
@@ -42,8 +42,8 @@ enum PlantedLayer {
     }
 }
 
-/// SplitMix64: a small deterministic generator so constructed data are the same on every run.
-struct SplitMix64 {
+/// SplitMix64 (named for these tests): a small deterministic generator so constructed data are the same on every run.
+struct PlantedRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
