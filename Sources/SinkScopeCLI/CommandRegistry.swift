@@ -5,6 +5,7 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         InspectCommand.self,
         ImportCommand.self,
+        DetectCommand.self,
         SynthCommand.self,
     ]
 }

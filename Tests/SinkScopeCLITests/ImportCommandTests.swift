@@ -144,4 +144,29 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("imported 0 images (4 already in the store)"), text)
         XCTAssertEqual(try StoreReader(url: URL(fileURLWithPath: out)).images.count, 4)
     }
+
+    func testOverwriteReplacesOnlyWhenTheNewStoreIsComplete() throws {
+        let dir = temporaryDirectory()
+        let out = dir.appendingPathComponent("store")
+        _ = try CLI.output(["import", CLI.exampleDump, "--out", out.path])
+        let manifest = try Data(contentsOf: out.appendingPathComponent("manifest.json"))
+        // A dump whose third image overflows f16: the import fails after writing two shards.
+        let (n, t, d) = (4, 17, 32)
+        var values = DumpFiles.values(n * t * d, salt: 9)
+        values[2 * t * d + 5] = 1e6
+        let bad = dir.appendingPathComponent("bad.safetensors")
+        try SafetensorsWriter.write([("hidden_states.0", Tensor(floats: values, shape: [n, t, d]))], to: bad)
+        XCTAssertThrowsError(try CLI.output(["import", bad.path, "--out", out.path, "--overwrite", "--shard-size", "1"])) {
+            XCTAssertTrue(CLI.message($0).contains("Activations of image '2' are not valid: hidden.0 holds 1000000.0, beyond the f16 range"), CLI.message($0))
+        }
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("manifest.json")), manifest)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["bad.safetensors", "store"])
+
+        _ = try CLI.output(["import", bad.path, "--out", out.path, "--overwrite", "--dtype", "f32"])
+        let store = try StoreReader(url: out)
+        XCTAssertEqual(store.images.map(\.id), ["0", "1", "2", "3"])
+        XCTAssertEqual(try store.hidden(layer: 0), values)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["bad.safetensors", "store"])
+        XCTAssertThrowsError(try CLI.output(["import", bad.path, "--out", out.path, "--overwrite", "--resume"]))
+    }
 }

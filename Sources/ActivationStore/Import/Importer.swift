@@ -23,6 +23,8 @@ public struct ImportOptions: Sendable {
     public var imagesPerShard = 64
     /// Append to an existing store, skipping image ids it already holds.
     public var resume = false
+    /// Replace an existing store (built aside and swapped in only when complete).
+    public var overwrite = false
     public var showProgress = true
 
     public init(inputs: [URL], output: URL) {
@@ -64,6 +66,9 @@ public enum Importer {
     ///   committed unless every image was written.
     public static func run(_ options: ImportOptions) throws -> ImportSummary {
         guard let firstURL = options.inputs.first else { throw StoreError.importFailed(file: options.output.path, problem: "no input files were given") }
+        guard !(options.resume && options.overwrite) else {
+            throw StoreError.importFailed(file: options.output.path, problem: "resume and overwrite exclude each other")
+        }
         let dumps = try options.inputs.map(DumpFile.init(url:))
         let plan = try ImportPlan(dumps: dumps, options: options)
         var entries = plan.imageEntries
@@ -72,7 +77,10 @@ public enum Importer {
             name: options.modelName ?? firstURL.deletingPathExtension().lastPathComponent, architecture: "imported",
             patchSize: options.patchSize, imageSize: options.imageSize, hiddenSize: plan.dim, heads: plan.heads,
             layers: plan.blocks, prefixTokens: plan.layout.prefixTokens, grid: plan.layout.grid)
-        let writer = try StoreWriter(url: options.output, model: model, layers: plan.layers, hiddenDType: options.hiddenDType,
+        let replacing = options.overwrite && FileManager.default.fileExists(atPath: options.output.appendingPathComponent(StoreKeys.manifest).path)
+        let destination = replacing ? StoreReplacement.staging(for: options.output) : options.output
+        defer { if replacing { try? FileManager.default.removeItem(at: destination) } }
+        let writer = try StoreWriter(url: destination, model: model, layers: plan.layers, hiddenDType: options.hiddenDType,
                                      imagesPerShard: options.imagesPerShard, keepAttention: options.keepAttention, resume: options.resume)
         if plan.heads > 0 { writer.addNote(attentionNote) }
         let skip = writer.storedImageIDs
@@ -89,6 +97,7 @@ public enum Importer {
         }
         try writer.commit()
         bar.finish()
+        if replacing { try StoreReplacement.replace(options.output, with: destination) }
         let manifest = try StoreReader(url: options.output).manifest
         return ImportSummary(store: options.output.path, model: model, imported: imported, skipped: entries.count - imported,
                              totalImages: manifest.images.count, capturedLayers: manifest.capturedLayers,

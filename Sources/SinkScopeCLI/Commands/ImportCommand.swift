@@ -9,22 +9,26 @@ struct ImportCommand: ParsableCommand {
         abstract: "Turn dumps of hidden states (.npz, .safetensors, .npy) into a store.",
         discussion: """
             Accepted layouts (several files are concatenated along the image axis):
-              hidden_states      [L+1, n, T, D]  HF output_hidden_states, stacked
-              hidden_states.{l}  [n, T, D]       one array per layer l
-              FILE.npy           [L+1, n, T, D]  the stacked array alone
-              attentions         [L, n, H, T, T] optional, HF output_attentions, stacked;
-                                 attentions[i] is block i+1 and is stored as received.{i+1}
-                                 (head-mean column sum), whole with --keep-attention
-              image_ids          [n]             optional strings or integers (safetensors: a JSON
-                                 list in the __metadata__ key image_ids); otherwise 0..n-1
-            T = 1 + a square is read as CLS + square grid; otherwise give --prefix-tokens / --grid.
-            labels.csv has a header image,<column>,... and its image values match the image ids.
-            See docs/store.md.
+              hidden_states      [L+1, n, T, D]   HF output_hidden_states, stacked
+              hidden_states.{l}  [n, T, D]        one array per layer l
+              FILE.npy           [L+1, n, T, D]   the stacked array alone
+              attentions         [L, n, H, T, T]  optional, HF output_attentions
+              image_ids          [n]              optional strings or integers
+            attentions[i] is the attention inside block i+1: it is stored as
+            received.{i+1} (head-mean column sum), and whole as attn.{i+1} with
+            --keep-attention. In a .safetensors dump, image_ids is a JSON list of
+            strings in the __metadata__ key "image_ids". Images without ids are
+            named 0..n-1. T = 1 + a square is read as CLS + a square grid;
+            otherwise give --prefix-tokens and/or --grid. labels.csv has a header
+            image,<column>,... whose image values are the image ids.
+            Details: docs/store.md.
 
             Examples:
-              sinkscope import Tests/Fixtures/example/example_dump.npz --out runs/example-store \\
-                --labels Tests/Fixtures/example/example_labels.csv
-              sinkscope import batch0.npz batch1.npz --out runs/dinov2-reg --prefix-tokens 5 --dtype f32
+              sinkscope import Tests/Fixtures/example/example_dump.npz \\
+                --out runs/example-store \\
+                --labels Tests/Fixtures/example/example_labels.csv --overwrite
+              sinkscope import batch0.npz batch1.npz --out runs/dinov2-reg \\
+                --prefix-tokens 5 --dtype f32
             """)
 
     @Argument(help: "Dump files (.npz, .safetensors or .npy).")
@@ -63,6 +67,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Append to an existing store, skipping image ids it already holds.")
     var resume = false
 
+    @Flag(help: "Replace an existing store at --out (the new one is swapped in only when complete).")
+    var overwrite = false
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -72,6 +79,7 @@ struct ImportCommand: ParsableCommand {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("Give at least one dump file to import.") }
         guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, not '\(dtype)'.") }
+        guard !(resume && overwrite) else { throw ValidationError("--resume and --overwrite exclude each other.") }
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1, not \(shardSize).") }
         if let prefixTokens, prefixTokens < 0 { throw ValidationError("--prefix-tokens must be 0 or more, not \(prefixTokens).") }
         if let grid, Self.parseGrid(grid) == nil { throw ValidationError("--grid must look like 16x16 (rows x cols), not '\(grid)'.") }
@@ -95,6 +103,7 @@ struct ImportCommand: ParsableCommand {
         o.hiddenDType = dtype == "f32" ? .f32 : .f16
         o.imagesPerShard = shardSize
         o.resume = resume
+        o.overwrite = overwrite
         o.showProgress = !quiet
         return o
     }

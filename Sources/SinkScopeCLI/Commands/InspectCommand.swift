@@ -8,9 +8,10 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show what a tensor file (.safetensors, .npz, .npy) or a store holds.",
         discussion: """
-            For a tensor file: every array's name, dtype and shape (headers only; data is not read).
-            For a store directory: the model, captured layers, images (count and first ids), label
-            columns, tensors with their shapes over the whole store, and the sink masks present.
+            For a tensor file: every array's name, dtype and shape (read from the
+            headers only). For a store directory: the model, captured layers, images
+            (count and first ids), label columns, tensors with their shapes over the
+            whole store, and the sink masks present.
 
             Examples:
               sinkscope inspect runs/example-store
