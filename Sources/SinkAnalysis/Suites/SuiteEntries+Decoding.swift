@@ -86,28 +86,29 @@ extension TargetEntry {
     enum Kind: String, CaseIterable { case label, position, patchColor = "patch_color", control }
 
     public init(from decoder: Decoder) throws {
-        let c = try decoder.fields(["kind", "column", "axis", "of"], in: "a target")
+        let c = try decoder.fields(["kind", "column", "axis", "of", "tag"], in: "a target")
         let path = decoder.codingPath
         let kind = try c.choice("kind", Kind.self, default: Kind(rawValue: decoder.entryName))
-        let used: [String: Kind] = ["column": .label, "axis": .position, "of": .control]
-        if let (field, owner) = used.sorted(by: { $0.key < $1.key }).first(where: { c.contains(SuiteKey($0.key)) && $0.value != kind }) {
+        let used: [(String, Kind)] = [("axis", .position), ("column", .label), ("of", .control)]
+        if let (field, owner) = used.first(where: { c.contains(SuiteKey($0.0)) && $0.1 != kind }) {
             throw suiteProblem(path + [SuiteKey(field)], "a \(kind.rawValue) target does not read '\(field)' (only \(owner.rawValue) targets do)")
         }
+        tag = try c.value("tag")
         switch kind {
-        case .label: self = .label(column: try c.value("column") ?? decoder.entryName)
-        case .position: self = .position(try c.choice("axis", PositionAxis.self, default: .rowCol))
-        case .patchColor: self = .patchColor
+        case .label: self.kind = .label(column: try c.value("column") ?? decoder.entryName)
+        case .position: self.kind = .position(try c.choice("axis", PositionAxis.self, default: .rowCol))
+        case .patchColor: self.kind = .patchColor
         case .control:
             guard let of = try c.value("of", String.self) else {
                 throw suiteProblem(path + [SuiteKey("of")], "missing: a control target names the target it controls, e.g. of: texture")
             }
-            self = .control(of: of)
+            self.kind = .control(of: of)
         }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: SuiteKey.self)
-        switch self {
+        switch kind {
         case .label(let column):
             try c.encode("label", forKey: SuiteKey("kind")); try c.encode(column, forKey: SuiteKey("column"))
         case .position(let axis):
@@ -117,6 +118,7 @@ extension TargetEntry {
         case .control(let of):
             try c.encode("control", forKey: SuiteKey("kind")); try c.encode(of, forKey: SuiteKey("of"))
         }
+        try c.encodeIfPresent(tag, forKey: SuiteKey("tag"))
     }
 }
 

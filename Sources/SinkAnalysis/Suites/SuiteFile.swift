@@ -114,8 +114,20 @@ public struct GroupEntry: Sendable, Equatable, Codable {
     }
 }
 
-/// What a probe predicts (`targets.NAME`).
-public enum TargetEntry: Sendable, Equatable, Codable {
+/// What a probe predicts (`targets.NAME`), with an optional tag that the summary table groups by
+/// (e.g. `global`, `local`).
+public struct TargetEntry: Sendable, Equatable, Codable {
+    public var kind: TargetKind
+    public var tag: String?
+
+    public init(_ kind: TargetKind, tag: String? = nil) {
+        self.kind = kind
+        self.tag = tag
+    }
+}
+
+/// The kinds of target.
+public enum TargetKind: Sendable, Equatable {
     /// A label column of the store (classification).
     case label(column: String)
     /// The token's place in the patch grid.

@@ -67,10 +67,8 @@ public enum SuiteParser {
         switch e {
         case let .keyNotFound(key, c):
             (path, problem) = (c.codingPath + [key], c.debugDescription.hasPrefix("No value") ? "missing required field" : "missing: \(c.debugDescription)")
-        case let .typeMismatch(type, c):
+        case let .typeMismatch(type, c), let .valueNotFound(type, c):
             (path, problem) = (c.codingPath, "must be \(expectation(type))\(found(c.codingPath, in: root))")
-        case let .valueNotFound(type, c):
-            (path, problem) = (c.codingPath, "must be \(expectation(type)), not empty")
         case let .dataCorrupted(c):
             (path, problem) = (c.codingPath, c.debugDescription)
         @unknown default:
@@ -131,7 +129,7 @@ public enum SuiteParser {
             else if let seq = node.sequence, let i = key.intValue, i >= 0, i < seq.count { node = seq[seq.index(seq.startIndex, offsetBy: i)] }
             else { return "" }
         }
-        if let s = node.scalar { return " (found '\(s.string)')" }
+        if let s = node.scalar { return s.string.isEmpty || s.string == "~" || s.string == "null" ? ", not empty" : " (found '\(s.string)')" }
         if node.mapping != nil { return " (found a mapping)" }
         if node.sequence != nil { return " (found a list)" }
         return ""
