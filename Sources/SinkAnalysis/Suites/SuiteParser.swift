@@ -10,18 +10,11 @@ import Yams
 /// so its line is found by walking that path in the node tree.
 ///
 ///     let suite = try SuiteParser.parse(contentsOf: URL(fileURLWithPath: "Probes/controls.yaml"))
+///     let document = try SuiteDocument(contentsOf: url)   // keeps the text for later line lookups
 public enum SuiteParser {
     /// - Throws: `SuiteError`.
     public static func parse(contentsOf url: URL) throws -> SuiteFile {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SuiteError.unreadable(file: url.path, reason: FileManager.default.fileExists(atPath: url.path)
-                                        ? "permission denied or I/O error" : "no such file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SuiteError.unreadable(file: url.path, reason: "it is not UTF-8 text")
-        }
-        return try parse(yaml: text, source: url.path)
+        try SuiteDocument(contentsOf: url).suite
     }
 
     /// - Parameters: yaml: the file's text; source: its path, for messages.
