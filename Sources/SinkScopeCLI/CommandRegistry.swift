@@ -3,5 +3,6 @@ import ArgumentParser
 /// The list of subcommands. Each issue adds its command here (one line) and one file under `Commands/`.
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
+        BenchCommand.self,
     ]
 }
