@@ -46,7 +46,7 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(
             name: "VisionModels",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "ONNXFormat", "CGD"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "ONNXFormat", "CGD", "CBLAS"]),
         .target(
             name: "SinkAnalysis",
             dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Yams"]),
@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "TestSupport"]),
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "TestSupport"]),
+        .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat", "TestSupport"]),
         .testTarget(name: "VisionModelsTests", dependencies: ["VisionModels", "TestSupport"]),
         .testTarget(name: "SinkAnalysisTests", dependencies: ["SinkAnalysis", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),

@@ -1,0 +1,77 @@
+import Foundation
+
+/// `labels.csv`: a header `image,<column>,...` and one row per image.
+///
+/// The `image` value matches an image's id, or the file name of its source (with or without
+/// extension). Values are kept as strings; probes decide how to read them.
+public struct LabelsTable: Sendable, Equatable {
+    /// Label columns (the header without `image`), in file order.
+    public let columns: [String]
+    /// `image` value → column → value.
+    public let rows: [String: [String: String]]
+    /// Where the table came from, for messages.
+    public let source: String
+
+    /// Reads and checks `url`.
+    /// - Throws: `StoreError.labels` for a missing `image` column, rows with the wrong number of
+    ///   fields, repeated images or malformed quoting, naming the line.
+    public init(url: URL) throws {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw StoreError.labels(file: url.path, problem: "cannot read the labels file as UTF-8 text")
+        }
+        try self.init(text: text, source: url.path)
+    }
+
+    public init(text: String, source: String) throws {
+        self.source = source
+        func bad(_ problem: String) -> StoreError { .labels(file: source, problem: problem) }
+        let records: [(line: Int, fields: [String])]
+        do { records = try CSVParser.parse(text) } catch let e as CSVParser.ParseError {
+            throw bad("line \(e.line) is not valid CSV: \(e.message)")
+        }
+        guard let header = records.first else { throw bad("the labels file is empty; it needs a header 'image,<column>,...'") }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let imageColumn = names.firstIndex(of: "image") else {
+            throw bad("the header has no 'image' column (it has: \(names.joined(separator: ", ")))")
+        }
+        guard Set(names).count == names.count else { throw bad("the header repeats a column name") }
+        columns = names.enumerated().filter { $0.offset != imageColumn }.map(\.element)
+        var rows: [String: [String: String]] = [:]
+        for record in records.dropFirst() {
+            guard record.fields.count == names.count else {
+                throw bad("line \(record.line) has \(record.fields.count) fields but the header has \(names.count)")
+            }
+            let image = record.fields[imageColumn].trimmingCharacters(in: .whitespaces)
+            guard !image.isEmpty else { throw bad("line \(record.line) has an empty 'image' value") }
+            guard rows[image] == nil else { throw bad("image '\(image)' appears on more than one line (again on line \(record.line))") }
+            var values: [String: String] = [:]
+            for (k, name) in names.enumerated() where k != imageColumn { values[name] = record.fields[k] }
+            rows[image] = values
+        }
+        self.rows = rows
+    }
+
+    /// `images` with their labels filled in from the table.
+    /// - Throws: `StoreError.labels` when a row names an image that is not among `images`.
+    public func apply(to images: [ImageEntry]) throws -> [ImageEntry] {
+        // Ids always match; a source file name matches only when no other image shares it
+        // (imported images all come from the same dump file).
+        var sourceKeys: [String: [Int]] = [:]
+        for (i, image) in images.enumerated() {
+            let file = URL(fileURLWithPath: image.source).lastPathComponent
+            for key in Set([file, URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent]) { sourceKeys[key, default: []].append(i) }
+        }
+        var keyToIndex: [String: Int] = [:]
+        for (key, indices) in sourceKeys where indices.count == 1 { keyToIndex[key] = indices[0] }
+        for (i, image) in images.enumerated() { keyToIndex[image.id] = i }
+        let unknown = rows.keys.filter { keyToIndex[$0] == nil }.sorted()
+        guard unknown.isEmpty else {
+            let shown = unknown.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (unknown.count > 5 ? ", ..." : "")
+            throw StoreError.labels(file: source, problem: "\(unknown.count) row(s) name images that are not in the input: \(shown) (ids are e.g. \(images.prefix(3).map { "'\($0.id)'" }.joined(separator: ", ")))")
+        }
+        var out = images
+        for (key, values) in rows { out[keyToIndex[key]!].labels.merge(values) { _, new in new } }
+        return out
+    }
+}

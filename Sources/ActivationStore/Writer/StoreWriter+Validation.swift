@@ -1,0 +1,56 @@
+import TensorFiles
+
+extension StoreWriter {
+    /// Checks one image against the model's T, D, H and the captured layers.
+    func validate(_ a: ImageActivations) throws {
+        let model = modelInfo
+        let id = a.image.id
+        func bad(_ problem: String) -> StoreError { .invalidActivations(image: id, problem: problem) }
+        guard !id.isEmpty else { throw bad("the image id is empty") }
+        guard !storedImageIDs.contains(id) else { throw StoreError.duplicateImage(id: id) }
+        let t = model.tokens, d = model.hiddenSize
+        guard Set(a.hidden.keys) == Set(capturedLayers) else {
+            throw bad("hidden states are given for layers \(a.hidden.keys.sorted()) but the store captures \(capturedLayers)")
+        }
+        for (l, x) in a.hidden {
+            guard x.count == t * d else { throw bad("hidden.\(l) has \(x.count) values, expected T×D = \(t)×\(d) = \(t * d)") }
+            if hiddenDType == .f16, let big = x.first(where: { abs($0) > 65504 && $0.isFinite }) {
+                throw bad("hidden.\(l) holds \(big), beyond the f16 range ±65504; store hidden states as f32")
+            }
+        }
+        for (l, r) in a.received ?? [:] {
+            guard (0...model.layers).contains(l) else { throw bad("received attention for layer \(l) is outside 0...\(model.layers)") }
+            guard r.count == t else { throw bad("received.\(l) has \(r.count) values, expected T = \(t)") }
+        }
+        if keepAttention {
+            let h = model.heads
+            for (l, x) in a.attention ?? [:] {
+                guard (0...model.layers).contains(l) else { throw bad("attention for layer \(l) is outside 0...\(model.layers)") }
+                guard h > 0, x.count == h * t * t else { throw bad("attn.\(l) has \(x.count) values, expected H×T×T = \(h)×\(t)×\(t)") }
+            }
+        }
+    }
+
+    /// Every image of a store carries the same optional tensors as the first one.
+    func checkOptionalLayers(_ a: ImageActivations) throws {
+        let received = a.received.map { $0.keys.sorted() } ?? []
+        guard received == receivedLayers else {
+            throw StoreError.invalidActivations(image: a.image.id, problem: "received attention is given for layers \(received) but the store holds it for \(receivedLayers)")
+        }
+        if keepAttention {
+            let attention = a.attention.map { $0.keys.sorted() } ?? []
+            guard attention == attentionLayers else {
+                throw StoreError.invalidActivations(image: a.image.id, problem: "attention is given for layers \(attention) but the store holds it for \(attentionLayers)")
+            }
+        }
+    }
+
+    static func checkCompatible(_ m: Manifest, model: ModelInfo, layers: [Int], hiddenDType: DType, keepAttention: Bool, path: String) throws {
+        guard m.model == model else { throw StoreError.incompatibleResume(path: path, problem: "it holds model '\(m.model.name)' with a different description") }
+        guard m.capturedLayers == layers else { throw StoreError.incompatibleResume(path: path, problem: "it captures layers \(m.capturedLayers), not \(layers)") }
+        guard m.hiddenDType == hiddenDType else { throw StoreError.incompatibleResume(path: path, problem: "it stores hidden states as \(m.hiddenDType.rawValue), not \(hiddenDType.rawValue)") }
+        guard !(m.hasAttention && !keepAttention) else {
+            throw StoreError.incompatibleResume(path: path, problem: "it keeps whole attention maps, so the appended images must keep them too")
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// What detection found on one layer, in the numbers the `detect` table and the reports show.
+///
+/// "Others" are the non-sink patch tokens: prefix tokens are summarised on their own in `prefix`
+/// and never enter the reference, so a large CLS norm cannot hide or fake a patch sink.
+public struct LayerDetection: Sendable, Codable, Equatable {
+    public var layer: Int
+    /// The threshold applied (norm, ratio or share; see the method), nil for top-k or no separate mode.
+    public var threshold: Double?
+    /// "given", "calibrated", "none" (calibration found no separate mode) or "rank" (top-k).
+    public var thresholdSource: String
+    public var calibration: NormCalibration.Result?
+    public var sinks: CountSummary
+    /// Median norm of the sinks and of the other patch tokens, and their ratio.
+    public var sinkNormMedian: Double?
+    public var otherNormMedian: Double?
+    public var normRatio: Double?
+    /// Mean received attention (uniform share = 1) of sinks and of the other patch tokens, and their ratio.
+    public var sinkReceivedMean: Double?
+    public var otherReceivedMean: Double?
+    public var receivedRatio: Double?
+    /// Dimensions that fired (massive / sinkdim methods).
+    public var dimensions: [DimensionHit]
+    /// Dimensions ranked by mean |x_d| at sinks ÷ at other patches (when hidden states were read).
+    public var topSinkDimensions: [SinkDimensionDiscovery.RankedDimension]
+    /// Each prefix token (CLS first, then registers) on its own.
+    public var prefix: [PrefixTokenSummary]
+    /// CLS receives the most attention of all T tokens in at least half of the images;
+    /// nil without received attention or without a CLS token.
+    public var clsIsAttentionSink: Bool?
+    /// Norm vs received attention over the patch tokens (nil without received attention).
+    public var normAttention: NormAttentionRelation?
+    public var notes: [String]
+}
+
+/// Sinks per image.
+public struct CountSummary: Sendable, Codable, Equatable {
+    public var total: Int
+    public var meanPerImage: Double
+    public var minPerImage: Int
+    public var maxPerImage: Int
+    public var imagesWithSinks: Int
+
+    public init(counts: [Int]) {
+        total = counts.reduce(0, +)
+        meanPerImage = counts.isEmpty ? 0 : Double(total) / Double(counts.count)
+        minPerImage = counts.min() ?? 0
+        maxPerImage = counts.max() ?? 0
+        imagesWithSinks = counts.filter { $0 > 0 }.count
+    }
+}
+
+/// One prefix token (CLS or a register) across images.
+public struct PrefixTokenSummary: Sendable, Codable, Equatable {
+    /// Token index (0 = CLS).
+    public var token: Int
+    /// "cls" or "register N".
+    public var role: String
+    public var meanNorm: Double
+    /// Mean over images of its norm ÷ the image's median patch norm.
+    public var normRatio: Double
+    public var meanReceived: Double?
+    /// Mean over images of its received attention ÷ the image's mean patch received attention.
+    public var receivedRatio: Double?
+    /// Share of images where it receives the most attention of all T tokens.
+    public var topReceiverShare: Double?
+    /// Share of images where it meets the method's criterion (whether or not prefix tokens are included).
+    public var criterionShare: Double
+}
+
+extension LayerDetection {
+    /// Summarises one layer's mask.
+    /// - Parameters:
+    ///   - layer: the activations the mask was computed from.
+    ///   - rankDimensions: rank hidden dimensions at sinks (needs `layer.hidden`).
+    public init(
+        summarizing layer: LayerActivations, mask: SinkMask, thresholdSource: String, rankDimensions: Bool = true
+    ) throws {
+        let t = layer.tokenCount, p = layer.prefixCount
+        self.layer = layer.layer
+        threshold = mask.threshold
+        self.thresholdSource = thresholdSource
+        calibration = mask.calibration
+        sinks = CountSummary(counts: mask.counts)
+        dimensions = mask.dimensions
+        notes = mask.notes
+
+        var sinkNorms: [Float] = [], otherNorms: [Float] = []
+        var sinkReceived = 0.0, otherReceived = 0.0
+        for k in 0..<mask.values.count {
+            if mask.values[k] != 0 {
+                sinkNorms.append(layer.norms[k])
+                sinkReceived += Double(layer.received?[k] ?? 0)
+            } else if k % t >= p {
+                otherNorms.append(layer.norms[k])
+                otherReceived += Double(layer.received?[k] ?? 0)
+            }
+        }
+        sinkNormMedian = sinkNorms.isEmpty ? nil : median(sinkNorms)
+        otherNormMedian = otherNorms.isEmpty ? nil : median(otherNorms)
+        normRatio = Self.ratio(sinkNormMedian, otherNormMedian)
+        if layer.received != nil {
+            sinkReceivedMean = sinkNorms.isEmpty ? nil : sinkReceived / Double(sinkNorms.count)
+            otherReceivedMean = otherNorms.isEmpty ? nil : otherReceived / Double(otherNorms.count)
+            receivedRatio = Self.ratio(sinkReceivedMean, otherReceivedMean)
+            normAttention = try NormAttentionRelation(
+                layer: layer.layer, norms: layer.norms, received: layer.received ?? [], mask: mask.values,
+                tokenCount: t, prefixTokens: p)
+        }
+        prefix = (0..<p).map { Self.prefixSummary(token: $0, layer: layer, mask: mask) }
+        clsIsAttentionSink = p > 0 ? prefix[0].topReceiverShare.map { $0 >= 0.5 } : nil
+        topSinkDimensions = []
+        if rankDimensions, let hidden = layer.hidden, mask.total > 0 {
+            topSinkDimensions = try SinkDimensionDiscovery(top: 5).rank(
+                layer: layer.layer, hidden: hidden, mask: mask.values, tokenCount: t, hiddenSize: layer.hiddenSize,
+                prefixTokens: p).top
+        }
+    }
+
+    static func ratio(_ a: Double?, _ b: Double?) -> Double? {
+        guard let a, let b, b > 0 else { return nil }
+        return a / b
+    }
+
+    static func prefixSummary(token j: Int, layer: LayerActivations, mask: SinkMask) -> PrefixTokenSummary {
+        let n = layer.imageCount, t = layer.tokenCount, p = layer.prefixCount
+        var norm = 0.0, normRatio = 0.0, received = 0.0, receivedRatio = 0.0, top = 0, passes = 0
+        for i in 0..<n {
+            let row = layer.norms(image: i)
+            let v = Double(layer.norms[i * t + j])
+            norm += v
+            normRatio += v / max(median(row.dropFirst(p)), 1e-30)
+            if let r = layer.received {
+                let image = r[(i * t)..<((i + 1) * t)]
+                let patchMean = image.dropFirst(p).reduce(0.0) { $0 + Double($1) } / Double(t - p)
+                received += Double(r[i * t + j])
+                receivedRatio += Double(r[i * t + j]) / max(patchMean, 1e-30)
+                if let best = image.indices.max(by: { image[$0] < image[$1] }), best == i * t + j { top += 1 }
+            }
+            passes += Int(mask.prefixPasses[i * p + j])
+        }
+        let count = Double(max(n, 1))
+        let hasReceived = layer.received != nil
+        return PrefixTokenSummary(
+            token: j, role: j == 0 ? "cls" : "register \(j)", meanNorm: norm / count, normRatio: normRatio / count,
+            meanReceived: hasReceived ? received / count : nil, receivedRatio: hasReceived ? receivedRatio / count : nil,
+            topReceiverShare: hasReceived ? Double(top) / count : nil, criterionShare: Double(passes) / count)
+    }
+}

@@ -1,0 +1,89 @@
+import ActivationStore
+import Foundation
+
+/// Runs a detector over the layers of a store, writes the masks back (`sink.{name}.{l}`) and
+/// summarises each layer. The library entry point of `sinkscope detect`.
+///
+///     let store = try StoreReader(url: URL(fileURLWithPath: "/tmp/photos-store"))
+///     let report = try SinkDetection.run(store: store, detector: RelativeNorm(k: 3))
+///     print(report.table())
+///
+/// Memory: one layer at a time — `[n, T]` norms and received attention, plus `[n, T, D]` hidden
+/// states when the method reads them or `rankDimensions` is set.
+public enum SinkDetection {
+    /// - Parameters:
+    ///   - store: an open store.
+    ///   - detector: the method and its parameters.
+    ///   - layers: captured layers to run on; when nil, all captured layers (for a method that reads
+    ///     received attention, all layers that have it: the embedding output, layer 0, has none).
+    ///   - rankDimensions: also rank hidden dimensions at the sinks (reads hidden states).
+    ///   - write: write the masks into the store (all layers in one atomic manifest update, after
+    ///     every layer succeeded, so a failure leaves the store as it was).
+    ///   - progress: draw a progress bar across layers on stderr.
+    /// - Throws: `DetectionError` (unknown layer, NaN/Inf, no attention for the attention method,
+    ///   bad parameter) or the store's error.
+    public static func run(
+        store: StoreReader, detector: any SinkDetector, layers: [Int]? = nil, rankDimensions: Bool = true,
+        write: Bool = true, progress: Bool = true
+    ) throws -> DetectionReport {
+        let chosen = try resolve(layers ?? (detector.inputs.contains(.received) ? store.manifest.receivedLayers : nil), in: store)
+        if chosen.isEmpty, detector.inputs.contains(.received) {
+            throw DetectionError.missingReceived(source: store.url.path, layer: store.layers.first ?? 0, method: detector.name)
+        }
+        let bar = ProgressBar(total: chosen.count, unit: "layers", label: "detect \(detector.name)", enabled: progress)
+        var summaries: [LayerDetection] = []
+        var masks: [Int: [UInt8]] = [:]
+        var parameters = detector.parameters
+        for l in chosen {
+            let activations = try load(store: store, layer: l, hidden: detector.inputs.contains(.hidden) || rankDimensions)
+            let mask = try detector.detect(activations)
+            masks[l] = mask.values
+            let source: String
+            switch (detector, mask.threshold) {
+            case (is TopKNorm, _): source = "rank"
+            case (let d as NormThreshold, nil) where d.tau == .auto: source = "none"
+            case (let d as NormThreshold, _?) where d.tau == .auto: source = "calibrated"
+            default: source = "given"
+            }
+            if source == "calibrated" || source == "none" {
+                parameters["tau.\(l)"] = mask.threshold.map { String(format: "%.6g", $0) } ?? "none"
+            }
+            summaries.append(try LayerDetection(
+                summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions))
+            bar.advance()
+        }
+        bar.finish()
+        var keys: [String] = []
+        if write {
+            try store.writeMasks(method: detector.name, parameters: parameters, masks: masks)
+            keys = chosen.map { "sink.\(detector.name).\($0)" }
+        }
+        return DetectionReport(
+            store: store.url.path, method: detector.name, parameters: parameters, includePrefix: detector.includePrefix,
+            images: store.images.count, tokens: store.model.tokens, prefixTokens: store.model.prefixTokens,
+            writtenKeys: keys, layers: summaries)
+    }
+
+    /// Reads one layer of a store as detector input: norms always, received attention when the store
+    /// has it, hidden states when asked.
+    public static func load(store: StoreReader, layer l: Int, hidden: Bool) throws -> LayerActivations {
+        guard store.layers.contains(l) else {
+            throw DetectionError.unknownLayer(source: store.url.path, layer: l, available: store.layers)
+        }
+        let model = store.model
+        let received = store.manifest.receivedLayers.contains(l) ? try store.received(layer: l) : nil
+        return try LayerActivations(
+            layer: l, imageCount: store.images.count, tokenCount: model.tokens, hiddenSize: model.hiddenSize,
+            prefixTokens: model.prefixTokens, hidden: hidden ? try store.hidden(layer: l) : nil,
+            norms: try store.norms(layer: l), received: received, source: store.url.path)
+    }
+
+    /// The requested layers (all captured when nil), each checked against the store.
+    static func resolve(_ layers: [Int]?, in store: StoreReader) throws -> [Int] {
+        let chosen = layers ?? store.layers
+        if let bad = chosen.first(where: { !store.layers.contains($0) }) {
+            throw DetectionError.unknownLayer(source: store.url.path, layer: bad, available: store.layers)
+        }
+        return Array(Set(chosen)).sorted()
+    }
+}

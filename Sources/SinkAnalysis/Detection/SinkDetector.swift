@@ -1,0 +1,92 @@
+import Foundation
+
+/// Inputs a detector reads besides the norms, so a runner loads only what it needs.
+public struct DetectorInputs: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// `[n, T, D]` hidden states.
+    public static let hidden = DetectorInputs(rawValue: 1)
+    /// `[n, T]` received attention.
+    public static let received = DetectorInputs(rawValue: 2)
+}
+
+/// A criterion evaluated on every token of a layer (prefix included), before the prefix policy.
+public struct SinkCriterion: Sendable {
+    /// `[n, T]` 1 where the token meets the criterion.
+    public var passes: [UInt8]
+    public var threshold: Double?
+    public var calibration: NormCalibration.Result?
+    public var dimensions: [DimensionHit]
+    public var notes: [String]
+    public init(
+        passes: [UInt8], threshold: Double? = nil, calibration: NormCalibration.Result? = nil,
+        dimensions: [DimensionHit] = [], notes: [String] = []
+    ) {
+        self.passes = passes; self.threshold = threshold; self.calibration = calibration
+        self.dimensions = dimensions; self.notes = notes
+    }
+}
+
+/// A sink definition with its parameters. Construction stores the parameters; `detect` validates the
+/// layer and returns the mask (scikit-learn's split between hyperparameters and work).
+///
+///     let mask = try RelativeNorm(k: 4).detect(layer)      // [n, T] u8 + counts
+///     try store.writeMasks(method: detector.name, parameters: detector.parameters, masks: [l: mask.values])
+public protocol SinkDetector: Sendable, Codable {
+    /// The method's name, used in the store key `sink.{name}.{l}` (e.g. "norm", "relative").
+    var name: String { get }
+    /// Parameters as strings, recorded in the store's manifest next to the masks.
+    var parameters: [String: String] { get }
+    /// Whether prefix tokens (CLS, registers) may be sinks; they are reported on their own either way.
+    var includePrefix: Bool { get }
+    /// Arrays besides the norms that the criterion reads.
+    var inputs: DetectorInputs { get }
+    /// Checks the parameters against the layer's shape and evaluates the criterion on every token,
+    /// prefix included. Called by `detect` after the inputs were checked for presence and finiteness.
+    func criterion(_ layer: LayerActivations) throws -> SinkCriterion
+}
+
+extension SinkDetector {
+    /// Finds the sinks of one layer.
+    /// - Parameter layer: activations with `[n, T]` norms (and hidden / received when `inputs` asks).
+    /// - Returns: the `[n, T]` mask, prefix tokens zeroed unless `includePrefix`, and the prefix verdicts.
+    /// - Throws: `DetectionError` for a missing input, a NaN or infinity, or a parameter out of range.
+    public func detect(_ layer: LayerActivations) throws -> SinkMask {
+        try layer.validate(for: inputs, method: name)
+        var c = try criterion(layer)
+        let (n, t, p) = (layer.imageCount, layer.tokenCount, layer.prefixCount)
+        var prefix = [UInt8](repeating: 0, count: n * p)
+        for i in 0..<n {
+            for j in 0..<p {
+                prefix[i * p + j] = c.passes[i * t + j]
+                if !includePrefix { c.passes[i * t + j] = 0 }
+            }
+        }
+        return SinkMask(
+            imageCount: n, tokenCount: t, prefixTokens: p, values: c.passes, prefixPasses: prefix,
+            threshold: c.threshold, calibration: c.calibration, dimensions: c.dimensions, notes: c.notes)
+    }
+}
+
+// MARK: - Shared helpers
+
+/// Median of a non-empty collection (mean of the two middle values for even counts).
+func median<C: Collection>(_ values: C) -> Double where C.Element == Float {
+    let s = values.sorted()
+    guard !s.isEmpty else { return .nan }
+    let m = s.count / 2
+    return s.count % 2 == 1 ? Double(s[m]) : (Double(s[m - 1]) + Double(s[m])) / 2
+}
+
+/// Median of a non-empty Double array.
+func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    guard !s.isEmpty else { return .nan }
+    let m = s.count / 2
+    return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/// Formats a parameter value the way it is recorded in manifests: shortest round-trip text.
+func parameterText(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
+}

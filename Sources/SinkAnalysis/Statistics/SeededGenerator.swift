@@ -1,0 +1,65 @@
+import Foundation
+
+/// A small seeded random generator (SplitMix64, Steele et al. 2014) with the sampling helpers
+/// the probing code needs, written out so results do not depend on the standard library's
+/// unspecified shuffle or bounded-integer algorithms: the same seed gives the same folds,
+/// control labels and bootstrap resamples on every platform and Swift version.
+///
+///     var rng = SeededGenerator(seed: 0)
+///     var order = Array(0..<10); rng.shuffle(&order)
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    /// An independent stream for sub-task `stream` (e.g. fold i, resample b) of this seed, so
+    /// adding a sub-task does not shift the numbers of the others.
+    public init(seed: UInt64, stream: UInt64) {
+        var mixer = SeededGenerator(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03))
+        state = mixer.next()
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform integer in `0..<n` (n > 0), unbiased by rejection.
+    public mutating func below(_ n: Int) -> Int {
+        precondition(n > 0, "below(\(n)) needs a positive bound")
+        let bound = UInt64(n)
+        let limit = UInt64.max - UInt64.max % bound   // largest multiple of bound
+        while true {
+            let x = next()
+            if x < limit { return Int(x % bound) }
+        }
+    }
+
+    /// Standard normal by the Box–Muller transform.
+    public mutating func gaussian() -> Double {
+        let u1 = max(uniform(), 0x1p-60), u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// Fisher–Yates shuffle in place.
+    public mutating func shuffle<T>(_ a: inout [T]) {
+        guard a.count > 1 else { return }
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            a.swapAt(i, below(i + 1))
+        }
+    }
+
+    /// `k` distinct indices from `0..<n` in random order (partial Fisher–Yates); k ≤ n.
+    public mutating func sample(_ k: Int, from n: Int) -> [Int] {
+        var pool = Array(0..<n)
+        let k = min(k, n)
+        for i in 0..<k { pool.swapAt(i, i + below(n - i)) }
+        return Array(pool[0..<k])
+    }
+}

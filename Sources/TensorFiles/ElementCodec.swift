@@ -1,0 +1,101 @@
+/// Conversions between raw little-endian element bytes and Swift numbers.
+///
+/// Every reader funnels through here, so one place defines how f16/bf16 round, how integers
+/// become floats and how bools read (`!= 0`).
+enum ElementCodec {
+    // MARK: - Decoding
+
+    /// Elements of `dtype` in `raw` as Float (f64 and large ints round to nearest).
+    static func floats(_ raw: UnsafeRawBufferPointer, dtype: DType) -> [Float] {
+        let n = raw.count / dtype.byteSize
+        return [Float](unsafeUninitializedCapacity: n) { out, initialized in
+            switch dtype {
+            case .f32:
+                for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+            case .f16:
+                for i in 0..<n { out[i] = Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+            case .bf16:
+                // bf16 is the top half of an f32.
+                for i in 0..<n { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
+            case .f64:
+                for i in 0..<n { out[i] = Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+            case .u8:
+                for i in 0..<n { out[i] = Float(raw[i]) }
+            case .bool:
+                for i in 0..<n { out[i] = raw[i] != 0 ? 1 : 0 }
+            case .i32:
+                for i in 0..<n { out[i] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+            case .i64:
+                for i in 0..<n { out[i] = Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+            }
+            initialized = n
+        }
+    }
+
+    /// Elements of `dtype` in `raw` as Double (exact for every dtype but i64 beyond 2^53).
+    static func doubles(_ raw: UnsafeRawBufferPointer, dtype: DType) -> [Double] {
+        let n = raw.count / dtype.byteSize
+        if dtype == .f64 {
+            return (0..<n).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+        }
+        if dtype == .i64 {
+            return (0..<n).map { Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
+        }
+        return floats(raw, dtype: dtype).map(Double.init)
+    }
+
+    /// Elements as Int64; floats round toward zero (NaN and out-of-range values become 0).
+    static func int64s(_ raw: UnsafeRawBufferPointer, dtype: DType) -> [Int64] {
+        let n = raw.count / dtype.byteSize
+        switch dtype {
+        case .i64: return (0..<n).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+        case .i32: return (0..<n).map { Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) }
+        case .u8: return raw.map { Int64($0) }
+        case .bool: return raw.map { $0 != 0 ? 1 : 0 }
+        default: return doubles(raw, dtype: dtype).map { Int64(exactly: $0.rounded(.towardZero)) ?? 0 }
+        }
+    }
+
+    /// Elements as UInt8: u8/bool as stored, others `!= 0` → 1 (masks).
+    static func uint8s(_ raw: UnsafeRawBufferPointer, dtype: DType) -> [UInt8] {
+        switch dtype {
+        case .u8: return Array(raw)
+        case .bool: return raw.map { $0 != 0 ? 1 : 0 }
+        default: return doubles(raw, dtype: dtype).map { $0 != 0 ? 1 : 0 }
+        }
+    }
+
+    // MARK: - Encoding
+
+    /// Floats as little-endian bytes of `dtype`.
+    static func encode(_ values: [Float], as dtype: DType) -> [UInt8] {
+        switch dtype {
+        case .f32: return littleEndianBytes(values.map { $0.bitPattern })
+        case .f16: return littleEndianBytes(values.map { Float16($0).bitPattern })
+        case .bf16: return littleEndianBytes(values.map(bfloat16Bits))
+        case .f64: return littleEndianBytes(values.map { Double($0).bitPattern })
+        case .u8: return values.map { UInt8(clamping: Int(exactly: $0.rounded(.towardZero)) ?? 0) }
+        case .bool: return values.map { $0 != 0 ? 1 : 0 }
+        case .i32: return littleEndianBytes(values.map { Int32(exactly: $0.rounded(.towardZero)) ?? 0 })
+        case .i64: return littleEndianBytes(values.map { Int64(exactly: $0.rounded(.towardZero)) ?? 0 })
+        }
+    }
+
+    /// The top 16 bits of an f32 with round-to-nearest-even; NaN stays a quiet NaN.
+    static func bfloat16Bits(_ x: Float) -> UInt16 {
+        let bits = x.bitPattern
+        if x.isNaN { return UInt16(bits >> 16) | 0x0040 }
+        let rounding = ((bits >> 16) & 1) &+ 0x7FFF
+        return UInt16((bits &+ rounding) >> 16)
+    }
+
+    /// Fixed-width integers as little-endian bytes.
+    static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
+        let size = MemoryLayout<T>.size
+        return [UInt8](unsafeUninitializedCapacity: values.count * size) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            for (i, v) in values.enumerated() { raw.storeBytes(of: v.littleEndian, toByteOffset: i * size, as: T.self) }
+            initialized = values.count * size
+        }
+    }
+}

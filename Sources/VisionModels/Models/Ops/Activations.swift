@@ -1,0 +1,34 @@
+import Foundation
+
+/// The MLP nonlinearities of the supported architectures, named as HF's `hidden_act` names them.
+public enum Activation: String, Codable, Sendable {
+    /// gelu(x) = x/2 · (1 + erf(x/√2)), the exact form (HF "gelu", DINOv2 and ViT).
+    case gelu
+    /// quick_gelu(x) = x · sigmoid(1.702 x) (HF "quick_gelu", OpenAI CLIP).
+    case quickGELU = "quick_gelu"
+
+    /// Applies the activation in place to `count` values.
+    func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .gelu:
+            for i in 0..<count {
+                let v = x[i]
+                x[i] = 0.5 * v * (1 + erff(v * 0.70710678118654752))
+            }
+        case .quickGELU:
+            for i in 0..<count {
+                let v = x[i]
+                x[i] = v / (1 + expf(-1.702 * v))
+            }
+        }
+    }
+
+    /// Reference in Double, one value at a time.
+    func reference(_ v: Float) -> Float {
+        let x = Double(v)
+        switch self {
+        case .gelu: return Float(0.5 * x * (1 + erf(x / 2.0.squareRoot())))
+        case .quickGELU: return Float(x / (1 + exp(-1.702 * x)))
+        }
+    }
+}

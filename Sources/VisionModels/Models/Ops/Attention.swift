@@ -1,0 +1,95 @@
+import CBLAS
+import Foundation
+
+// Shape letters: T tokens of one image, D hidden, H heads, hd = D / H head width.
+
+/// Multi-head self-attention of one image, from the fused projections to the per-head context.
+///
+/// For each head h: S = (Q_h K_hᵀ) / √hd, P = softmax over keys (each row), O_h = P V_h.
+/// Q, K, V are column blocks of `qkv` (q | k | v, each D wide, head h at columns h·hd ..< (h+1)·hd),
+/// so no head is copied out: the BLAS calls read them through the leading dimension 3D.
+/// - Parameters:
+///   - out: context [T, D] (row stride D), head h written to its column block.
+///   - qkv: [T, 3D].
+///   - scratch: [T, T] workspace for one head's scores when `probs` is nil.
+///   - received: [T] or nil; gets += (1/H) Σ_queries P[h, query, key] for every head — the head-mean
+///     column sum ("attention received" by each key token). The caller zeroes it.
+///   - probs: [H, T, T] or nil; receives the probabilities when they are kept.
+func attention(
+    _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, tokens t: Int, heads h: Int, width d: Int,
+    scratch: UnsafeMutablePointer<Float>, received: UnsafeMutablePointer<Float>?, probs: UnsafeMutablePointer<Float>?
+) {
+    let hd = d / h
+    let scale = 1 / Float(hd).squareRoot()
+    let ld = Int32(3 * d)
+    for head in 0..<h {
+        let q = qkv + head * hd, k = qkv + d + head * hd, v = qkv + 2 * d + head * hd
+        let s = probs.map { $0 + head * t * t } ?? scratch
+        // S[T, T] = scale · Q[T, hd] · K[T, hd]ᵀ — row-major, A no transpose (lda 3D), B transposed (ldb 3D).
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hd),
+                    scale, q, ld, k, ld, 0, s, Int32(t))
+        softmaxRows(s, rows: t, width: t)
+        if let received {
+            let w = 1 / Float(h)
+            for i in 0..<t {
+                let row = s + i * t
+                for j in 0..<t { received[j] += w * row[j] }
+            }
+        }
+        // O_h[T, hd] = P[T, T] · V_h[T, hd] — row-major, no transposes, ldb 3D, ldc D (into out's head block).
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hd), Int32(t),
+                    1, s, Int32(t), v, ld, 0, out + head * hd, Int32(d))
+    }
+}
+
+/// Softmax of each row in place: exp(x - max) / Σ exp(x - max); subtracting the max keeps exp finite.
+func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
+    for r in 0..<rows {
+        let row = x + r * w
+        var m = -Float.infinity
+        for j in 0..<w { m = max(m, row[j]) }
+        var sum: Float = 0
+        for j in 0..<w {
+            let e = expf(row[j] - m)
+            row[j] = e
+            sum += e
+        }
+        let inv = 1 / sum
+        for j in 0..<w { row[j] *= inv }
+    }
+}
+
+/// Reference for `attention` in Double with explicit loops, from separate q, k, v [T, D] arrays.
+/// - Returns: context [T, D], probabilities [H, T, T], received [T].
+func naiveAttention(q: [Float], k: [Float], v: [Float], tokens t: Int, heads h: Int, width d: Int)
+    -> (context: [Float], probs: [Float], received: [Float])
+{
+    let hd = d / h
+    var context = [Float](repeating: 0, count: t * d)
+    var probs = [Float](repeating: 0, count: h * t * t)
+    var received = [Float](repeating: 0, count: t)
+    for head in 0..<h {
+        for i in 0..<t {
+            var logits = [Double](repeating: 0, count: t)
+            for j in 0..<t {
+                var s = 0.0
+                for c in 0..<hd { s += Double(q[i * d + head * hd + c]) * Double(k[j * d + head * hd + c]) }
+                logits[j] = s / Double(hd).squareRoot()
+            }
+            let m = logits.max() ?? 0
+            let e = logits.map { exp($0 - m) }
+            let z = e.reduce(0, +)
+            for j in 0..<t {
+                let p = e[j] / z
+                probs[(head * t + i) * t + j] = Float(p)
+                received[j] += Float(p / Double(h))
+            }
+            for c in 0..<hd {
+                var s = 0.0
+                for j in 0..<t { s += e[j] / z * Double(v[j * d + head * hd + c]) }
+                context[i * d + head * hd + c] = Float(s)
+            }
+        }
+    }
+    return (context, probs, received)
+}

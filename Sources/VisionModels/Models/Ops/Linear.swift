@@ -1,0 +1,37 @@
+import CBLAS
+
+// Shape letters: M rows (n*T tokens of a batch), K input features, N output features.
+
+/// y[M, N] = x[M, K] · Wᵀ + b, with W in HF `nn.Linear` layout [N, K] (out, in).
+///
+/// One `cblas_sgemm`: row-major, A = x (no transpose, lda = K), B = W (transposed, ldb = K),
+/// C = y (ldc = N). The bias is broadcast into y first and kept with beta = 1, so it costs no extra pass.
+/// - Parameters:
+///   - y: output [M, N], overwritten.
+///   - x: input [M, K].
+///   - weight: [N, K].
+///   - bias: [N] or nil.
+func linear(
+    _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, m: Int, k: Int, n: Int
+) {
+    if let bias {
+        for r in 0..<m { (y + r * n).update(from: bias, count: n) }
+    }
+    cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+        1, x, Int32(k), weight, Int32(k), bias == nil ? 0 : 1, y, Int32(n))
+}
+
+/// Reference loop for `linear`: y[i, j] = Σ_k x[i, k] · W[j, k] + b[j], accumulated in Double.
+func naiveLinear(_ x: [Float], weight: [Float], bias: [Float]?, m: Int, k: Int, n: Int) -> [Float] {
+    var y = [Float](repeating: 0, count: m * n)
+    for i in 0..<m {
+        for j in 0..<n {
+            var s = Double(bias?[j] ?? 0)
+            for p in 0..<k { s += Double(x[i * k + p]) * Double(weight[j * k + p]) }
+            y[i * n + j] = Float(s)
+        }
+    }
+    return y
+}

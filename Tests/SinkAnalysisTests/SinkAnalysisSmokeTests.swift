@@ -1,5 +1,0 @@
-import XCTest
-@testable import SinkAnalysis
-final class SinkAnalysisSmokeTests: XCTestCase {
-    func testModuleLoads() { XCTAssertTrue(true) }
-}

@@ -1,5 +1,0 @@
-import XCTest
-@testable import VisionModels
-final class VisionModelsSmokeTests: XCTestCase {
-    func testModuleLoads() { XCTAssertTrue(true) }
-}
