@@ -73,7 +73,6 @@ struct PlotFrame {
             extraLeft = max(extraLeft, left - lo)
             extraRight = max(extraRight, hi - rightEdge)
         }
-        if !y.hidden && y.label == nil && yr.ticks.isEmpty { left = pad }
         top = min(top, bottom - 10)
         var plot = Rect(x: left, y: top, width: max(10, rightEdge - left), height: max(10, bottom - top))
         if let aspect, aspect > 0 {
