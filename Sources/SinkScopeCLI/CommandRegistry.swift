@@ -7,5 +7,7 @@ enum CommandRegistry {
         ImportCommand.self,
         DetectCommand.self,
         SynthCommand.self,
+        ProbeCommand.self,
+        BenchCommand.self,
     ]
 }
