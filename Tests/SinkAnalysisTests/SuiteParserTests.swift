@@ -13,7 +13,6 @@ final class SuiteParserTests: XCTestCase {
         layers: [0, 2]
         folds: 3
         bootstrap: 200
-        confidence: 0.9
         permutations: 5
         controls: false
         groups:
@@ -43,15 +42,14 @@ final class SuiteParserTests: XCTestCase {
         XCTAssertEqual(s.seed, 7)
         XCTAssertEqual(s.layers, .list([0, 2]))
         XCTAssertEqual([s.folds, s.bootstrap, s.permutations], [3, 200, 5])
-        XCTAssertEqual(s.confidence, 0.9)
         XCTAssertFalse(s.controls)
         XCTAssertEqual(s.groups.map(\.name), ["cls", "patches", "sinks", "att", "rnd", "four", "auto"])
         XCTAssertEqual(s.groups[0].value, GroupEntry(kind: .cls))
         XCTAssertEqual(s.groups[1].value, GroupEntry(kind: .patches, reduce: .maxnorm))
         XCTAssertEqual(s.groups[2].value, GroupEntry(kind: .sinks, detection: DetectionSpec(method: .relative, k: 3)))
-        XCTAssertEqual(s.groups[3].value, GroupEntry(kind: .nonsinks, detection: DetectionSpec(method: .attention, m: 5), reduce: .tokens))
+        XCTAssertEqual(s.groups[3].value, GroupEntry(kind: .nonsinks, detection: DetectionSpec(method: .attention, m: 5), reduce: nil))
         XCTAssertEqual(s.groups[4].value, GroupEntry(kind: .random, matched: "sinks"))
-        XCTAssertEqual(s.groups[5].value, GroupEntry(kind: .random, k: 4, reduce: .tokens))
+        XCTAssertEqual(s.groups[5].value, GroupEntry(kind: .random, k: 4, reduce: nil))
         XCTAssertEqual(s.groups[6].value.detection, DetectionSpec(method: .norm, tau: "auto"))
         XCTAssertEqual(s.targets.map(\.value), [
             TargetEntry(.label(column: "texture"), tag: "global"), TargetEntry(.label(column: "quadrant")),

@@ -95,7 +95,7 @@ final class SuiteValidationTests: XCTestCase {
               row: {kind: position, axis: row}
               grid: {kind: position}
               color: {kind: patch_color}
-              rc: {kind: control, of: row}
+              rc: {kind: control, of: texture}
             probes:
               logistic: {}
               ridge: {}
@@ -103,7 +103,7 @@ final class SuiteValidationTests: XCTestCase {
             """)
         let jobs = r.plan.jobs.map { "\($0.group)/\($0.target ?? "-")/\($0.probe)" }
         XCTAssertEqual(jobs, [
-            "cls/texture/logistic", "cls/object_x/logistic", "cls/object_x/ridge", "cls/-/pca",
+            "cls/texture/logistic", "cls/object_x/logistic", "cls/rc/logistic", "cls/object_x/ridge", "cls/-/pca",
             "tok/texture/logistic", "tok/object_x/logistic", "tok/row/logistic", "tok/rc/logistic",
             "tok/object_x/ridge", "tok/grid/ridge", "tok/color/ridge", "tok/-/pca",
         ])

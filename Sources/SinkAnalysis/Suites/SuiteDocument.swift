@@ -4,7 +4,7 @@ import Yams
 /// A parsed suite together with its text, so that checks made later (against a store) can still
 /// point at the line of the field they reject.
 public struct SuiteDocument: Sendable {
-    public let suite: SuiteFile
+    public private(set) var suite: SuiteFile
     /// The file path (or another name) used in messages.
     public let source: String
     /// The YAML text the suite was read from.
@@ -28,6 +28,13 @@ public struct SuiteDocument: Sendable {
         suite = try SuiteParser.parse(yaml: yaml, source: source)
         self.source = source
         text = yaml
+    }
+
+    /// The same suite on other layers (`sinkscope probe SUITE --layers 0,6,12`).
+    public func narrowed(to layers: LayerSelection) -> SuiteDocument {
+        var copy = self
+        copy.suite.layers = layers
+        return copy
     }
 
     /// The line of the deepest existing node on `path` (e.g. `["targets", "texture", "column"]`).

@@ -5,6 +5,13 @@ import Foundation
 
 // MARK: - Groups
 
+/// The values of a group's `reduce` field: the engine's reductions plus `tokens` (no reduction).
+enum SampleForm: String, CaseIterable {
+    case mean, maxnorm, tokens
+
+    var reduction: Reduction? { Reduction(rawValue: rawValue) }
+}
+
 extension GroupEntry {
     static let detectionFields = ["tau", "k", "m", "abs", "ratio", "dims"]
 
@@ -13,7 +20,7 @@ extension GroupEntry {
         let c = try decoder.fields(all, in: "a group")
         let path = decoder.codingPath
         kind = try c.choice("kind", GroupKind.self, default: GroupKind(rawValue: decoder.entryName))
-        reduce = try c.choice("reduce", Reduction.self, default: .mean)
+        reduce = try c.choice("reduce", SampleForm.self, default: .mean).reduction
         detection = nil
         k = nil
         matched = nil
@@ -42,7 +49,7 @@ extension GroupEntry {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: SuiteKey.self)
         try c.encode(kind.rawValue, forKey: SuiteKey("kind"))
-        try c.encode(reduce.rawValue, forKey: SuiteKey("reduce"))
+        try c.encode(reduce?.rawValue ?? SampleForm.tokens.rawValue, forKey: SuiteKey("reduce"))
         try c.encodeIfPresent(k, forKey: SuiteKey("k"))
         try c.encodeIfPresent(matched, forKey: SuiteKey("matched"))
         if let d = detection {

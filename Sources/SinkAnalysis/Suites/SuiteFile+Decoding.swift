@@ -67,8 +67,8 @@ extension KeyedDecodingContainer where K == SuiteKey {
 // MARK: - SuiteFile
 
 extension SuiteFile {
-    static let fieldNames = ["name", "description", "seed", "layers", "folds", "bootstrap", "confidence",
-                             "permutations", "controls", "groups", "targets", "probes"]
+    static let fieldNames = ["name", "description", "seed", "layers", "folds", "bootstrap", "permutations", "controls",
+                             "groups", "targets", "probes"]
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.fields(Self.fieldNames, in: "a suite")
@@ -78,7 +78,6 @@ extension SuiteFile {
         layers = try c.value("layers") ?? .all
         folds = try c.value("folds") ?? 5
         bootstrap = try c.value("bootstrap") ?? 1000
-        confidence = try c.value("confidence") ?? 0.95
         permutations = try c.value("permutations") ?? 0
         controls = try c.value("controls") ?? true
         groups = try c.named("groups", GroupEntry.self)
@@ -86,8 +85,9 @@ extension SuiteFile {
         probes = try c.named("probes", ProbeEntry.self)
         let path = decoder.codingPath
         guard folds >= 2 else { throw suiteProblem(path + [SuiteKey("folds")], "must be at least 2 (got \(folds))") }
-        guard bootstrap >= 0 else { throw suiteProblem(path + [SuiteKey("bootstrap")], "must be 0 (no interval) or a number of resamples such as 1000") }
-        guard confidence > 0, confidence < 1 else { throw suiteProblem(path + [SuiteKey("confidence")], "must be strictly between 0 and 1, such as 0.95") }
+        guard bootstrap == 0 || bootstrap >= 100 else {
+            throw suiteProblem(path + [SuiteKey("bootstrap")], "must be 0 (no interval) or at least 100 resamples (1000 recommended), got \(bootstrap)")
+        }
         guard permutations >= 0 else { throw suiteProblem(path + [SuiteKey("permutations")], "must be 0 (no test) or a number of permutations") }
         guard !groups.isEmpty else { throw suiteProblem(path + [SuiteKey("groups")], "a suite needs at least one group") }
         guard !probes.isEmpty else { throw suiteProblem(path + [SuiteKey("probes")], "a suite needs at least one probe") }
@@ -101,7 +101,6 @@ extension SuiteFile {
         try c.encode(layers, forKey: SuiteKey("layers"))
         try c.encode(folds, forKey: SuiteKey("folds"))
         try c.encode(bootstrap, forKey: SuiteKey("bootstrap"))
-        try c.encode(confidence, forKey: SuiteKey("confidence"))
         try c.encode(permutations, forKey: SuiteKey("permutations"))
         try c.encode(controls, forKey: SuiteKey("controls"))
         for (key, entries) in [("groups", groups.map { ($0.name, $0.value as Encodable) }),
@@ -118,23 +117,4 @@ struct AnyEncodable: Encodable {
     let value: Encodable
     init(_ value: Encodable) { self.value = value }
     func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
-}
-
-// MARK: - Layers
-
-extension LayerSelection {
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let text = try? c.decode(String.self), text == "all" { self = .all; return }
-        if let list = try? c.decode([Int].self), !list.isEmpty { self = .list(list); return }
-        throw suiteProblem(decoder.codingPath, "must be 'all' or a list of layer numbers such as [0, 4, 8]")
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .all: try c.encode("all")
-        case .list(let l): try c.encode(l)
-        }
-    }
 }

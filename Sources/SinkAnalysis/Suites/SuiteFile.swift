@@ -15,10 +15,8 @@ public struct SuiteFile: Sendable, Equatable, Codable {
     public var layers: LayerSelection
     /// Cross-validation folds (grouped by image for token-level groups).
     public var folds: Int
-    /// Bootstrap resamples of each score's confidence interval (0 = no interval).
+    /// Bootstrap resamples of each score's 95% confidence interval (0 = no interval).
     public var bootstrap: Int
-    /// Coverage of the interval, e.g. 0.95.
-    public var confidence: Double
     /// Permutation-test refits per row (0 = no p-value); each one refits all folds.
     public var permutations: Int
     /// Whether every supervised row also scores its control task (Hewitt & Liang) for selectivity.
@@ -29,11 +27,11 @@ public struct SuiteFile: Sendable, Equatable, Codable {
 
     public init(
         name: String, description: String? = nil, seed: UInt64 = 0, layers: LayerSelection = .all, folds: Int = 5,
-        bootstrap: Int = 1000, confidence: Double = 0.95, permutations: Int = 0, controls: Bool = true,
+        bootstrap: Int = 1000, permutations: Int = 0, controls: Bool = true,
         groups: [Named<GroupEntry>], targets: [Named<TargetEntry>], probes: [Named<ProbeEntry>]
     ) {
         self.name = name; self.description = description; self.seed = seed; self.layers = layers
-        self.folds = folds; self.bootstrap = bootstrap; self.confidence = confidence
+        self.folds = folds; self.bootstrap = bootstrap
         self.permutations = permutations; self.controls = controls
         self.groups = groups; self.targets = targets; self.probes = probes
     }
@@ -49,22 +47,6 @@ public struct Named<Value: Sendable & Equatable & Codable>: Sendable, Equatable,
     public var name: String
     public var value: Value
     public init(_ name: String, _ value: Value) { self.name = name; self.value = value }
-}
-
-/// `layers: all` or `layers: [0, 4, 8]`.
-public enum LayerSelection: Sendable, Equatable, Codable {
-    case all
-    case list([Int])
-}
-
-/// How a group's tokens become samples.
-public enum Reduction: String, Sendable, Equatable, Codable, CaseIterable {
-    /// One sample per image: the mean of the group's tokens in that image.
-    case mean
-    /// One sample per image: the group's token with the largest hidden-state norm.
-    case maxnorm
-    /// One sample per token; cross-validation keeps all tokens of an image in one fold.
-    case tokens
 }
 
 /// Which tokens a group takes from each image.
@@ -106,10 +88,11 @@ public struct GroupEntry: Sendable, Equatable, Codable {
     public var k: Int?
     /// For `random`: draw as many tokens per image as this group has, from outside it.
     public var matched: String?
-    public var reduce: Reduction
+    /// `mean` or `maxnorm` (one sample per image); nil for `reduce: tokens` (one sample per token).
+    public var reduce: Reduction?
 
     public init(kind: GroupKind, detection: DetectionSpec? = nil, k: Int? = nil, matched: String? = nil,
-                reduce: Reduction = .mean) {
+                reduce: Reduction? = .mean) {
         self.kind = kind; self.detection = detection; self.k = k; self.matched = matched; self.reduce = reduce
     }
 }
@@ -136,6 +119,18 @@ public enum TargetKind: Sendable, Equatable {
     case patchColor
     /// The control task of another target (Hewitt & Liang 2019).
     case control(of: String)
+}
+
+extension TargetKind {
+    /// The kind as written in a suite file.
+    public var name: String {
+        switch self {
+        case .label: return "label"
+        case .position: return "position"
+        case .patchColor: return "patch_color"
+        case .control: return "control"
+        }
+    }
 }
 
 /// Which part of the grid position a `position` target asks for.

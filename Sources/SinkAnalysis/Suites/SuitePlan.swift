@@ -113,8 +113,8 @@ public struct SuitePlan: Sendable, Equatable {
             guard let other = suite.target(of) else {
                 throw document.invalid(["targets", t.name, "of"], "there is no target '\(of)' (targets: \(suite.targets.map(\.name).joined(separator: ", ")))")
             }
-            if case .control = other.kind {
-                throw document.invalid(["targets", t.name, "of"], "'\(of)' is itself a control; name the target it controls")
+            guard case .label = other.kind else {
+                throw document.invalid(["targets", t.name, "of"], "'\(of)' is a \(other.kind.name) target; a control target is the control task of a label target (position and patch_color rows carry their own control score and selectivity)")
             }
         }
     }
