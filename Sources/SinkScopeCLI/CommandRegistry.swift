@@ -8,5 +8,6 @@ enum CommandRegistry {
         DetectCommand.self,
         SynthCommand.self,
         BenchCommand.self,
+        ExtractCommand.self,
     ]
 }
