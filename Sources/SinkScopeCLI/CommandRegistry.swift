@@ -9,5 +9,6 @@ enum CommandRegistry {
         SynthCommand.self,
         ProbeCommand.self,
         BenchCommand.self,
+        ExtractCommand.self,
     ]
 }
