@@ -10,5 +10,6 @@ enum CommandRegistry {
         ProbeCommand.self,
         BenchCommand.self,
         ExtractCommand.self,
+        ReportCommand.self,
     ]
 }
