@@ -53,6 +53,21 @@ final class PathwayCommandTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(PathwayReport.self, from: Data(json.utf8)).vitSinks.total, 2)
     }
 
+    func testExportOrder() throws {
+        let store = try makeStore()
+        let file = store.deletingLastPathComponent().appendingPathComponent("order.safetensors")
+        let command = try SinkScopeCommand.parseAsRoot(["pathway", "export-order", "--store", store.path, "--tau", "10", "--out", file.path])
+        let text = try XCTUnwrap(command as? ExportOrderCommand).output()
+        XCTAssertEqual(text, """
+            wrote \(file.path): 2 images x 4 visual tokens, ViT layer 2, method norm
+            sinks moved to the front: 2 (1.00 per image, 1–1); position ids from llm.visual_positions
+            """)
+        let tensors = try SafetensorsFile(url: file)
+        XCTAssertEqual(try tensors.tensor("order.permutation").int64s(), [3, 0, 1, 2, 3, 0, 1, 2])
+        XCTAssertEqual(try tensors.tensor("order.position_ids").int64s(), [4, 1, 2, 3, 4, 1, 2, 3])
+        XCTAssertEqual(tensors.metadata["method"], "norm")
+    }
+
     func testBadOptions() throws {
         let store = try makeStore()
         XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--vit-method", "attention"])) { error in

@@ -13,6 +13,6 @@ struct PathwayCommand: ParsableCommand {
               sinkscope pathway export-order --store runs/llava --tau 100 \\
                 --out runs/llava-order.safetensors
             """,
-        subcommands: [PathwayAnalyzeCommand.self],
+        subcommands: [PathwayAnalyzeCommand.self, ExportOrderCommand.self],
         defaultSubcommand: PathwayAnalyzeCommand.self)
 }
