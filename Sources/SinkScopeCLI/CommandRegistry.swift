@@ -11,5 +11,6 @@ enum CommandRegistry {
         BenchCommand.self,
         ExtractCommand.self,
         ReportCommand.self,
+        PathwayCommand.self,
     ]
 }

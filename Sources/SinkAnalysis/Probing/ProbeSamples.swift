@@ -23,6 +23,33 @@ public struct ProbeSamples: Sendable, Equatable {
         from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: [Int],
         seed: UInt64, chunk: Int = 64
     ) throws -> ProbeSamples {
+        let samples = try gatherAllowingEmpty(from: store, layer: layer, group: group, reduce: reduce, images: images,
+                                              seed: seed, chunk: chunk)
+        guard !samples.image.isEmpty else { throw ProbeError.emptyGroup(name: group.description) }
+        return samples
+    }
+
+    /// Streams the group's samples one store shard at a time, so a pass over a store larger
+    /// than memory (PCA's covariance) holds one shard's samples at most. Shards without
+    /// samples are skipped. Sampling is the same as `gather` (random groups use per-image streams).
+    /// - Parameter images: the store indices to use (all if nil).
+    public static func forEachShard(
+        from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: Set<Int>? = nil,
+        seed: UInt64, _ body: (ProbeSamples) throws -> Void
+    ) throws {
+        try store.forEachShard { shard in
+            let chosen = shard.imageRange.filter { images?.contains($0) ?? true }
+            guard !chosen.isEmpty else { return }
+            let samples = try gatherAllowingEmpty(from: store, layer: layer, group: group, reduce: reduce, images: chosen,
+                                                  seed: seed, chunk: chosen.count)
+            if !samples.image.isEmpty { try body(samples) }
+        }
+    }
+
+    static func gatherAllowingEmpty(
+        from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: [Int],
+        seed: UInt64, chunk: Int
+    ) throws -> ProbeSamples {
         let model = store.model
         let (t, d, prefix) = (model.tokens, model.hiddenSize, model.prefixTokens)
         if group == .cls, prefix < 1 {
@@ -64,7 +91,6 @@ public struct ProbeSamples: Sendable, Equatable {
             }
             start += batch.count
         }
-        guard !imageOf.isEmpty else { throw ProbeError.emptyGroup(name: group.description) }
         return ProbeSamples(x: Matrix(rows: imageOf.count, cols: d, values: values), image: imageOf, token: tokenOf,
                             emptyImages: empty)
     }
