@@ -9,5 +9,8 @@ enum CommandRegistry {
         SynthCommand.self,
         ProbeCommand.self,
         BenchCommand.self,
+        ExtractCommand.self,
+        ReportCommand.self,
+        PathwayCommand.self,
     ]
 }
