@@ -78,10 +78,10 @@ final class SuiteRunTests: XCTestCase {
           ridge: {}
         """
 
-    func runSuite(_ text: String = suiteText, store: StoreReader? = nil) throws -> SuiteReport {
+    func runSuite(_ text: String = suiteText, store: StoreReader? = nil, workers: Int = 2) throws -> SuiteReport {
         let reader = try store ?? StoreReader(url: Self.storeURL)
         let document = try SuiteDocument(yaml: text, source: "planted.yaml")
-        return try SuiteRun.run(try ResolvedSuite(document, store: reader), store: reader, progress: false)
+        return try SuiteRun.run(try ResolvedSuite(document, store: reader), store: reader, workers: workers, progress: false)
     }
 
     func row(_ report: SuiteReport, _ layer: Int, _ group: String, _ target: String, _ probe: String = "logistic",
@@ -94,7 +94,12 @@ final class SuiteRunTests: XCTestCase {
 
     /// Each suite row equals `ProbeRun.run` of its spec, and a row recomputed from the engine's
     /// parts (gather, stratified folds, standardiser, L-BFGS logistic, bootstrap, control task).
+    /// Same settings includes the BLAS thread count: suites run BLAS single-threaded, and OpenBLAS
+    /// splits some sums (ssyrk) differently over more threads, which moves the last bits.
     func testRowsEqualTheEngineCalledDirectly() throws {
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
         let store = try StoreReader(url: Self.storeURL)
         let report = try sharedReport()
         for (layer, group, target, probe) in [(1, "cls", "texture", "logistic"), (2, "patches", "quadrant", "logistic"),
@@ -132,6 +137,9 @@ final class SuiteRunTests: XCTestCase {
     /// reads them from the store and every number stays the same, and the single probe on the
     /// store's masks reproduces the rows of the sink groups.
     func testInMemoryDetectionEqualsStoredMasks() throws {
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
         let copy = Self.directory.appendingPathComponent("store-with-masks")
         try? FileManager.default.removeItem(at: copy)
         try FileManager.default.copyItem(at: Self.storeURL, to: copy)
@@ -156,8 +164,9 @@ final class SuiteRunTests: XCTestCase {
         }
     }
 
+    /// Also with another number of worker threads: rows do not depend on where they ran.
     func testSameSuiteStoreAndSeedGiveTheSameNumbers() throws {
-        let a = try sharedReport(), b = try runSuite()
+        let a = try sharedReport(), b = try runSuite(workers: 1)
         XCTAssertTrue(try same(a.rows, b.rows))
         let seed3 = try runSuite(Self.sinkSuiteText), seed4 = try runSuite(Self.sinkSuiteText.replacingOccurrences(of: "seed: 3", with: "seed: 4"))
         XCTAssertNotEqual(seed3.rows.map(\.result.ciLower), seed4.rows.map(\.result.ciLower), "another seed, other folds and resamples")

@@ -61,11 +61,13 @@ public struct ProbeSamples: Sendable, Equatable {
         var start = 0
         while start < images.count {
             let batch = Array(images[start..<min(start + chunk, images.count)])
-            let hidden = try store.hidden(layer: layer, images: batch)            // [b, T, D]
+            let hidden = try ProbeInputs.rows(inputs.hidden, images: batch, width: t * d)
+                ?? store.hidden(layer: layer, images: batch)                       // [b, T, D]
             let masks = try group.method.map {                                                          // [b, T]
                 try inputs.mask($0, images: batch, tokens: t) ?? store.mask(method: $0, layer: layer, images: batch)
             }
-            let norms = reduce == .maxnorm ? try store.norms(layer: layer, images: batch) : nil             // [b, T]
+            let norms = reduce == .maxnorm                                                                  // [b, T]
+                ? try ProbeInputs.rows(inputs.norms, images: batch, width: t) ?? store.norms(layer: layer, images: batch) : nil
             for (b, imageIndex) in batch.enumerated() {
                 let mask = masks.map { Array($0[(b * t)..<((b + 1) * t)]) }
                 let tokens = selectTokens(group, mask: mask, tokens: t, prefix: prefix, image: imageIndex, seed: seed)

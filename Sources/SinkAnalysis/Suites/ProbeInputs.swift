@@ -8,7 +8,9 @@ import Foundation
 ///   instead of the store's `sink.{METHOD}.{l}` — a suite never writes into the store;
 /// - `patchColors`: the `patch_color` target, decoded once per run instead of once per row;
 /// - `samples`: the samples of a group already gathered over all images at this layer, reused by
-///   every target of that group (equal, row for row, to gathering them again, see `cached`).
+///   every target of that group (equal, row for row, to gathering them again, see `cached`);
+/// - `hidden`, `norms`: the layer read once for all groups (the store keeps f16, and converting
+///   it again for every group was a tenth of a suite's time).
 public struct ProbeInputs: Sendable {
     /// Identifies gathered samples: a group and its reduction.
     public struct SampleKey: Hashable, Sendable {
@@ -23,11 +25,27 @@ public struct ProbeInputs: Sendable {
     public var patchColors: [Float]?
     /// Samples gathered with `ProbeSamples.gather` over all N images (in store order) at this layer.
     public var samples: [SampleKey: ProbeSamples]
+    /// `[N, T, D]` hidden states of this layer for all N images, read from the store.
+    public var hidden: [Float]?
+    /// `[N, T]` token norms of this layer.
+    public var norms: [Float]?
 
-    public init(masks: [String: [UInt8]] = [:], patchColors: [Float]? = nil, samples: [SampleKey: ProbeSamples] = [:]) {
+    public init(masks: [String: [UInt8]] = [:], patchColors: [Float]? = nil, samples: [SampleKey: ProbeSamples] = [:],
+                hidden: [Float]? = nil, norms: [Float]? = nil) {
         self.masks = masks
         self.patchColors = patchColors
         self.samples = samples
+        self.hidden = hidden
+        self.norms = norms
+    }
+
+    /// Rows `[b, width]` of `images` from a `[N, width]` array, or nil without the array.
+    static func rows(_ all: [Float]?, images: [Int], width: Int) -> [Float]? {
+        guard let all else { return nil }
+        var out: [Float] = []
+        out.reserveCapacity(images.count * width)
+        for i in images { out += all[(i * width)..<((i + 1) * width)] }
+        return out
     }
 
     /// The in-memory mask rows `[b, T]` of `images` for `key`, or nil when the key is not here.

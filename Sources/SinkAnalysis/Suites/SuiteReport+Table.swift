@@ -1,57 +1,59 @@
 import Foundation
 
 extension SuiteReport {
+    /// One cell of the terminal table.
+    enum Cell {
+        case score(Double)
+        /// Scored from too few images to compare; the image count.
+        case few(Int)
+        /// Not scored (an empty group).
+        case none
+    }
+
     /// The compact terminal summary: one block per probe × target with a line per group and a
     /// column per layer (the best group of each layer marked `*`), a block per tag averaging its
     /// targets, and the sinks each mask found per layer. Every number is in `results.csv`.
-    public func table() -> String {
+    ///
+    /// A score from fewer than `minimumImages` images (a sink group present in a handful of
+    /// images at that layer) is shown as `n=K` instead: its cross-validated score is noise and
+    /// must not win a layer.
+    public func table(minimumImages: Int = 30) -> String {
+        func cell(_ r: SuiteRow) -> Cell {
+            guard r.result.score.isFinite else { return .none }
+            return r.result.images >= minimumImages ? .score(r.result.score) : .few(r.result.images)
+        }
         var lines = ["\(suite.name) on \(model): layers \(SuiteError.range(layers).replacingOccurrences(of: "layers ", with: "")), "
                      + "\(suite.folds)-fold CV, seed \(suite.seed), \(rows.count) rows in " + String(format: "%.1f s", seconds)]
-        let groups = suite.groups.map(\.name)
-        var blocks: [(title: String, cells: [String: [Int: Double]])] = []
-        var seen: [String] = []
-        for row in rows {
-            let key = "\(row.probe)\u{1}\(row.target)"
-            if !seen.contains(key) { seen.append(key) }
-        }
-        for key in seen {
-            let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
-            let (probe, target) = (parts[0], parts[1])
+        var blocks: [(title: String, cells: [String: [Int: Cell]])] = []
+        var pairs: [(probe: String, target: String)] = []
+        for r in rows where !pairs.contains(where: { $0 == (r.probe, r.target) }) { pairs.append((r.probe, r.target)) }
+        for (probe, target) in pairs {
             let subset = rows.filter { $0.probe == probe && $0.target == target }
-            var cells: [String: [Int: Double]] = [:]
-            for r in subset { cells[r.group, default: [:]][r.layer] = r.result.score }
+            var cells: [String: [Int: Cell]] = [:]
+            for r in subset { cells[r.group, default: [:]][r.layer] = cell(r) }
             let metric = subset.first?.result.metric ?? "score"
             let tag = subset.first?.tag.map { " [\($0)]" } ?? ""
-            let title = target == "-" ? "\(probe): \(metric) of the top components" : "\(probe) · \(target)\(tag): \(metric)"
-            blocks.append((title, cells))
+            blocks.append((target == "-" ? "\(probe): \(metric) of the top components" : "\(probe) · \(target)\(tag): \(metric)", cells))
         }
         for (tag, probe) in tagProbes() {
-            let subset = rows.filter { $0.tag == tag && $0.probe == probe && $0.result.score.isFinite }
-            var sums: [String: [Int: (Double, Int)]] = [:]
-            for r in subset { sums[r.group, default: [:]][r.layer, default: (0, 0)].0 += r.result.score; sums[r.group]![r.layer]!.1 += 1 }
-            let targets = Set(rows.filter { $0.tag == tag && $0.probe == probe }.map(\.target)).count
-            // A mean over fewer targets than the tag has would compare groups on different tasks.
-            let cells = sums.mapValues { $0.filter { $0.value.1 == targets }.mapValues { $0.0 / Double($0.1) } }
+            let tagged = rows.filter { $0.tag == tag && $0.probe == probe }
+            let targets = Set(tagged.map(\.target)).count
+            var cells: [String: [Int: Cell]] = [:]
+            for group in Dictionary(grouping: tagged, by: { "\($0.group)\u{1}\($0.layer)" }).values {
+                let scores = group.map(cell).compactMap { c -> Double? in if case .score(let v) = c { return v } else { return nil } }
+                let (g, layer) = (group[0].group, group[0].layer)
+                // A mean over fewer targets than the tag has would compare groups on different tasks.
+                cells[g, default: [:]][layer] = scores.count == targets ? .score(scores.reduce(0, +) / Double(targets))
+                    : group.map(cell).compactMap { c -> Int? in if case .few(let n) = c { return n } else { return nil } }.min().map(Cell.few) ?? Cell.none
+            }
             blocks.append(("\(probe) · mean over the \(targets) [\(tag)] targets", cells))
         }
         for block in blocks {
-            lines.append("")
-            lines.append(block.title + " (* best group of the layer)")
-            lines.append(pad("group", 20, left: true) + layers.map { pad("L\($0)", 7) }.joined())
-            var best: [Int: Double] = [:]
-            for l in layers { best[l] = block.cells.values.compactMap { $0[l] }.filter(\.isFinite).max() }
-            for g in groups where block.cells[g] != nil {
-                let cells = layers.map { l -> String in
-                    guard let v = block.cells[g]?[l], v.isFinite else { return pad("-", 7) }
-                    return pad(String(format: "%.3f", v) + (v == best[l] ? "*" : " "), 7)
-                }
-                lines.append(pad(g, 20, left: true) + cells.joined())
-            }
+            lines += [""] + render(block.title, block.cells)
         }
         let masks = Array(Set(detection.map(\.mask))).sorted()
         if !masks.isEmpty {
-            lines.append("")
-            lines.append("sinks per image (mask source)")
+            lines += ["", "sinks per image (mask source)"]
             for m in masks {
                 let entries = detection.filter { $0.mask == m }
                 let source = Set(entries.map(\.source)).sorted().joined(separator: "/")
@@ -61,6 +63,26 @@ extension SuiteReport {
         }
         if !skipped.isEmpty { lines.append("\n\(skipped.count) combinations not run (see skipped in results.json)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// A block: title, header, one line per group in suite order.
+    func render(_ title: String, _ cells: [String: [Int: Cell]]) -> [String] {
+        var lines = [title + " (* best group of the layer)", pad("group", 20, left: true) + layers.map { pad("L\($0)", 7) }.joined()]
+        var best: [Int: Double] = [:]
+        for l in layers {
+            best[l] = cells.values.compactMap { c -> Double? in if case .score(let v)? = c[l] { return v } else { return nil } }.max()
+        }
+        for g in suite.groups.map(\.name) where cells[g] != nil {
+            let text = layers.map { l -> String in
+                switch cells[g]?[l] {
+                case .score(let v)?: return pad(String(format: "%.3f", v) + (v == best[l] ? "*" : " "), 7)
+                case .few(let n)?: return pad("n=\(n) ", 7)
+                default: return pad("- ", 7)
+                }
+            }
+            lines.append(pad(g, 20, left: true) + text.joined())
+        }
+        return lines
     }
 
     /// (tag, probe) pairs with at least two tagged targets, in row order.
