@@ -67,18 +67,22 @@ public enum ProbeRun {
 
     // MARK: - One layer
 
-    static func evaluate(_ spec: ProbeSpec, store: StoreReader, layer: Int) throws -> ProbeResult {
+    /// One layer of `spec`. `inputs` (probe suites) supplies in-memory masks, patch colours and
+    /// samples already gathered; the numbers are the same as without them.
+    static func evaluate(_ spec: ProbeSpec, store: StoreReader, layer: Int, inputs: ProbeInputs = ProbeInputs()) throws -> ProbeResult {
         var notes: [String] = []
-        let target = try ProbeTargetBuilder(spec: spec, store: store)
+        let target = try ProbeTargetBuilder(spec: spec, store: store, patchColors: inputs.patchColors)
         if target.skippedImages > 0 { notes.append("\(target.skippedImages) images without the label were left out") }
         var result = ProbeResult(
             layer: layer, group: spec.group.description, reduce: spec.reduce?.rawValue ?? "token",
             target: spec.probe == .pca ? "-" : (spec.target?.description ?? "-"), probe: spec.probe.rawValue,
             metric: "", score: .nan, n: 0, images: 0, details: [:], notes: notes)
-        if spec.probe == .pca { return try streamedPCA(spec, store: store, layer: layer, result: result) }
+        if spec.probe == .pca { return try streamedPCA(spec, store: store, layer: layer, result: result, inputs: inputs) }
 
-        var samples = try ProbeSamples.gather(from: store, layer: layer, group: spec.group, reduce: spec.reduce,
-                                              images: target.images, seed: spec.seed)
+        let key = ProbeInputs.SampleKey(group: spec.group, reduce: spec.reduce)
+        var samples = try inputs.cached(key, images: target.images)
+            ?? ProbeSamples.gather(from: store, layer: layer, group: spec.group, reduce: spec.reduce,
+                                   images: target.images, seed: spec.seed, inputs: inputs)
         if samples.emptyImages > 0 { result.notes.append("\(samples.emptyImages) images had no token in the group") }
 
         let built = try target.values(for: &samples)
@@ -132,13 +136,26 @@ public enum ProbeRun {
     }
 
     /// Exact PCA of the group's samples at `layer`, the covariance accumulated one shard at a time.
-    static func streamedPCA(_ spec: ProbeSpec, store: StoreReader, layer: Int, result: ProbeResult) throws -> ProbeResult {
+    /// With samples cached in `inputs`, they are fed one shard's rows at a time, exactly the
+    /// blocks `forEachShard` would gather, so the covariance is the same to the last bit.
+    static func streamedPCA(_ spec: ProbeSpec, store: StoreReader, layer: Int, result: ProbeResult,
+                            inputs: ProbeInputs = ProbeInputs()) throws -> ProbeResult {
         var accumulator = CovarianceAccumulator(features: store.model.hiddenSize)
         accumulator.name = "the layer \(layer) hidden states"
         var images = Set<Int>()
-        try ProbeSamples.forEachShard(from: store, layer: layer, group: spec.group, reduce: spec.reduce, seed: spec.seed) { s in
-            try accumulator.add(s.x)
-            images.formUnion(s.image)
+        if let all = inputs.samples[ProbeInputs.SampleKey(group: spec.group, reduce: spec.reduce)] {
+            for shard in store.manifest.shards {
+                let rows = all.image.indices.filter { shard.imageRange.contains(all.image[$0]) }
+                guard !rows.isEmpty else { continue }
+                try accumulator.add(all.x.rows(rows))
+                images.formUnion(rows.map { all.image[$0] })
+            }
+        } else {
+            try ProbeSamples.forEachShard(from: store, layer: layer, group: spec.group, reduce: spec.reduce, seed: spec.seed,
+                                          inputs: inputs) { s in
+                try accumulator.add(s.x)
+                images.formUnion(s.image)
+            }
         }
         guard accumulator.count > 0 else { throw ProbeError.emptyGroup(name: spec.group.description) }
         let fitted = try PCA(components: spec.components, method: .exact, seed: spec.seed).fit(accumulator)
