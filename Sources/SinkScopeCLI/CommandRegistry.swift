@@ -7,5 +7,6 @@ enum CommandRegistry {
         ImportCommand.self,
         DetectCommand.self,
         SynthCommand.self,
+        NotebookCommand.self,
     ]
 }
