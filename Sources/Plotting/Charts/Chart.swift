@@ -37,11 +37,13 @@ func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
     let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
     do {
         try Data(bytes).write(to: temp)
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
-        } else {
-            try FileManager.default.moveItem(at: temp, to: url)
+        // rename(2) replaces an existing file atomically (FileManager's replace does not on Linux).
+        guard rename(temp.path, url.path) == 0 else {
+            throw PlottingError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
         }
+    } catch let error as PlottingError {
+        try? FileManager.default.removeItem(at: temp)
+        throw error
     } catch {
         try? FileManager.default.removeItem(at: temp)
         throw PlottingError.writeFailed(path: url.path, reason: error.localizedDescription)

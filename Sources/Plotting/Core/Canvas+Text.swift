@@ -28,7 +28,8 @@ public struct TextStyle: Sendable, Equatable {
 }
 
 extension Canvas {
-    /// Draws anti-aliased TrueType text anchored at `point`.
+    /// Draws anti-aliased TrueType text anchored at `point` (rendered by libgd's FreeType
+    /// path once per string, size and angle, then composited; see `TextMask`).
     /// - Parameters:
     ///   - angle: degrees counter-clockwise; 90 reads bottom to top (a y-axis label).
     /// - Returns: the axis-aligned box the text occupies (for collision checks).
@@ -39,10 +40,9 @@ extension Canvas {
     ) throws -> Rect {
         let e = try font.measure(string, size: style.size, bold: style.bold)
         let (origin, box) = Canvas.place(e, at: point, anchor: anchor, angle: angle)
-        var brect = [Int32](repeating: 0, count: 8)
-        try font.render(image, &brect, color: Int32(bitPattern: style.color.hex), text: string,
-                        size: style.size, angle: angle * .pi / 180,
-                        x: Int32(origin.x.rounded()), y: Int32(origin.y.rounded()), bold: style.bold)
+        let mask = try TextMaskCache.shared.mask(string, font: font, size: style.size, bold: style.bold,
+                                                 angle: angle * .pi / 180)
+        draw(mask, x: Int(origin.x.rounded()), y: Int(origin.y.rounded()), color: style.color)
         return box
     }
 

@@ -71,11 +71,17 @@ public struct Font: Sendable, Equatable {
     static let descent = 0.236
 
     /// Horizontal ink extent of `text` relative to its origin, from libgd's bounding rectangle.
+    /// Results are cached per process: layout measures the same tick labels many times, and
+    /// each libgd measurement runs FreeType's hinting interpreter over every glyph.
     public func measure(_ text: String, size: Double, bold: Bool = false) throws -> TextExtent {
+        let key = MeasureCache.Key(text: text, size: size, file: bold ? self.bold : regular)
+        if let hit = MeasureCache.shared.get(key) { return hit }
         var brect = [Int32](repeating: 0, count: 8)
         try render(nil, &brect, color: 0, text: text, size: size, angle: 0, x: 0, y: 0, bold: bold)
-        return TextExtent(left: Double(brect[0]), right: Double(brect[2]),
-                          capHeight: Font.capHeight * size, descent: Font.descent * size)
+        let extent = TextExtent(left: Double(brect[0]), right: Double(brect[2]),
+                                capHeight: Font.capHeight * size, descent: Font.descent * size)
+        MeasureCache.shared.set(key, extent)
+        return extent
     }
 
     /// Calls `gdImageStringFTEx` (measures only when `image` is nil). `&` is escaped because
@@ -108,4 +114,30 @@ public struct TextExtent: Sendable, Equatable {
 
     public var width: Double { right - left }
     public var height: Double { capHeight + descent }
+}
+
+/// Text measurements shared by every render in the process (bounded; cleared when full).
+final class MeasureCache: @unchecked Sendable {  // all state behind `lock`
+    struct Key: Hashable {
+        var text: String
+        var size: Double
+        var file: String
+    }
+
+    static let shared = MeasureCache()
+    private let lock = NSLock()
+    private var entries: [Key: TextExtent] = [:]
+
+    func get(_ key: Key) -> TextExtent? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func set(_ key: Key, _ value: TextExtent) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= 20_000 { entries.removeAll(keepingCapacity: true) }
+        entries[key] = value
+    }
 }

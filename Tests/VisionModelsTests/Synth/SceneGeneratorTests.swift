@@ -1,3 +1,4 @@
+import ActivationStore
 import Foundation
 import TestSupport
 import XCTest
@@ -132,6 +133,10 @@ final class SceneGeneratorTests: XCTestCase {
         let csv = try String(contentsOf: dir.appendingPathComponent("labels.csv"), encoding: .utf8)
         let ids = csv.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
         XCTAssertEqual(source.items.map(\.id), ids)
+        // The store's labels reader takes the file as is, keyed by the same ids.
+        let table = try LabelsTable(url: dir.appendingPathComponent("labels.csv"))
+        XCTAssertEqual(table.columns, Array(SceneSpec.labelColumns.dropFirst()))
+        XCTAssertEqual(Set(table.rows.keys), Set(ids))
         let specs = generator.specs(count: 6)
         for (item, spec) in zip(source.items, specs) {
             let decoded = try ImageDecoder().decode(contentsOf: item.url)
