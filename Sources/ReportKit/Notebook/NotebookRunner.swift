@@ -130,10 +130,11 @@ public struct NotebookRunner: Sendable {
             stdoutFile: stdoutName, stderrFile: stderrName)
     }
 
-    /// The last non-blank line of a command's stderr: where ArgumentParser puts `Error: ...`.
+    /// The line of a command's stderr that says what went wrong: the last `Error: ...` line
+    /// (ArgumentParser may follow it with usage text), else the last non-blank line.
     static func lastLine(of text: String) -> String {
-        text.split(whereSeparator: \.isNewline).last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-            .map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.last { $0.hasPrefix("Error:") } ?? lines.last ?? ""
     }
 
     // MARK: - Output directory
