@@ -7,6 +7,7 @@ enum CommandRegistry {
         ImportCommand.self,
         DetectCommand.self,
         SynthCommand.self,
+        BenchCommand.self,
         NotebookCommand.self,
     ]
 }

@@ -118,3 +118,38 @@ final class QRTests: XCTestCase {
         XCTAssertThrowsError(try orthonormalBasis(Matrix(zeros: 2, 3)))
     }
 }
+
+final class ColumnMajorFactorizationTests: XCTestCase {
+    /// The column-major buffer of an m × n matrix is the row-major buffer of its transpose.
+    func testColumnMajorQRMatchesRowMajorQR() throws {
+        let a = randomMatrix(40, 5, seed: 51)
+        var buffer = a.transposed.values
+        try buffer.withUnsafeMutableBufferPointer { try orthonormalizeColumns(rows: 40, cols: 5, $0.baseAddress!) }
+        let q = Matrix(rows: 5, cols: 40, values: buffer).transposed
+        let reference = try orthonormalBasis(a)
+        for j in 0..<5 {
+            let s: Float = q[0, j] * reference[0, j] >= 0 ? 1 : -1
+            assertClose(q.column(j).map { $0 * s }, reference.column(j), absolute: 1e-5, relative: 1e-4)
+        }
+    }
+
+    /// P L spans the same columns as A: A = (P L) U, so projecting A onto span(P L) recovers it,
+    /// and P L has a unit entry in each column (from L's diagonal).
+    func testLUNormalizationKeepsTheColumnSpace() throws {
+        let a = randomMatrix(30, 4, seed: 52)
+        var buffer = a.transposed.values
+        try buffer.withUnsafeMutableBufferPointer { try luNormalizeColumns(rows: 30, cols: 4, $0.baseAddress!) }
+        let pl = Matrix(rows: 4, cols: 30, values: buffer).transposed
+        let basis = try orthonormalBasis(pl).double
+        let projected = matmul(basis, matmul(basis, a.double, transposeA: true))
+        XCTAssertLessThan(relativeError(projected, a.double), 1e-5)
+        for j in 0..<4 {
+            XCTAssertTrue(pl.column(j).contains(1), "column \(j) holds L's unit diagonal")
+            XCTAssertLessThanOrEqual(pl.column(j).map(abs).max()!, 1 + 1e-6, "partial pivoting bounds |L| by 1")
+        }
+        XCTAssertThrowsError(try [Float](repeating: 0, count: 6).withUnsafeBufferPointer { p in
+            var copy = Array(p)
+            try copy.withUnsafeMutableBufferPointer { try luNormalizeColumns(rows: 2, cols: 3, $0.baseAddress!) }
+        })
+    }
+}

@@ -62,7 +62,8 @@ public struct BarChart: Chart {
         return (Double(c) + (1 - BarChart.groupWidth) / 2 + Double(s) * w, w)
     }
 
-    public func draw(on canvas: Canvas, font: Font) throws {
+    /// The frame and legend box (device pixels) this chart is drawn in.
+    func layout(font: Font) throws -> (frame: PlotFrame, legend: Rect?) {
         var ends: [Double] = []
         for s in series {
             for (i, v) in s.values.enumerated() where v.isFinite {
@@ -73,14 +74,19 @@ public struct BarChart: Chart {
         let ext = finiteExtent(ends) ?? (0, 1)
         let xPlan = AxisPlan.categorical(categories, label: xLabel)
         let yPlan = try AxisPlan.from(yAxis, dataLower: ext.lower, dataUpper: ext.upper, includeZero: true)
-        let entries = series.count > 1
-            ? series.enumerated().map { LegendEntry(label: $1.name, color: color($0), swatch: .patch) } : []
-        let (frame, legendRect) = try layoutWithLegend(
-            style: style, font: font, title: title, x: xPlan, y: yPlan,
-            legend: Legend(entries: entries, placement: legend)
-        ) { f in
+        return try layoutWithLegend(style: style, font: font, title: title, x: xPlan, y: yPlan, legend: legendBox) { f in
             series.indices.flatMap { s in categories.indices.flatMap { c in samplePoints(barRect(f, c, s), step: style.px(6)) } }
         }
+    }
+
+    var legendBox: Legend {
+        Legend(entries: series.count > 1
+                   ? series.enumerated().map { LegendEntry(label: $1.name, color: color($0), swatch: .patch) } : [],
+               placement: legend)
+    }
+
+    public func draw(on canvas: Canvas, font: Font) throws {
+        let (frame, legendRect) = try layout(font: font)
         frame.drawGrid(on: canvas)
         frame.clipped(canvas) {
             for s in series.indices {
@@ -89,9 +95,7 @@ public struct BarChart: Chart {
             drawErrorBars(frame, canvas)
         }
         try frame.drawAxes(on: canvas)
-        if let legendRect {
-            try Legend(entries: entries, placement: legend).draw(on: canvas, in: legendRect, style: style, font: font)
-        }
+        if let legendRect { try legendBox.draw(on: canvas, in: legendRect, style: style, font: font) }
     }
 
     func color(_ s: Int) -> RGB { series[s].color ?? Palette.color(s, in: style.palette) }

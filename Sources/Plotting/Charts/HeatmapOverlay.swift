@@ -45,7 +45,8 @@ public struct HeatmapOverlay: Chart {
         self.style = style
     }
 
-    public func draw(on canvas: Canvas, font: Font) throws {
+    /// The frame, colour bar and the image's whole-pixel area (device pixels).
+    func layout(font: Font) throws -> (frame: PlotFrame, bar: ColorBar, area: Rect, range: ClosedRange<Double>) {
         let range = try grid.colorRange(valueRange, diverging: colorMap.isDiverging)
         let bar = ColorBar(map: colorMap, range: range, label: colorBarLabel, height: Double(style.pixelHeight) * 0.75, style: style)
         let frame = try PlotFrame.layout(style: style, font: font, title: title, x: .hidden(0, 1), y: .hidden(0, 1),
@@ -53,7 +54,12 @@ public struct HeatmapOverlay: Chart {
                                          aspect: Double(image.width) / Double(image.height))
         let x0 = Int(frame.plot.minX.rounded()), y0 = Int(frame.plot.minY.rounded())
         let w = Int(frame.plot.width.rounded()), h = Int(frame.plot.height.rounded())
-        let area = Rect(x: Double(x0), y: Double(y0), width: Double(w), height: Double(h))
+        return (frame, bar, Rect(x: Double(x0), y: Double(y0), width: Double(w), height: Double(h)), range)
+    }
+
+    public func draw(on canvas: Canvas, font: Font) throws {
+        let (frame, bar, area, range) = try layout(font: font)
+        let x0 = Int(area.minX), y0 = Int(area.minY), w = Int(area.width), h = Int(area.height)
         try blendGrid(on: canvas, at: (x0, y0), size: (w, h), range: range)
         let xs = cellEdges(origin: area.minX, length: area.width, count: grid.columns)
         let ys = cellEdges(origin: area.minY, length: area.height, count: grid.rows)

@@ -81,7 +81,8 @@ public struct Histogram: Chart {
         self.style = style
     }
 
-    public func draw(on canvas: Canvas, font: Font) throws {
+    /// The frame (device pixels) this chart is drawn in.
+    func layout(font: Font) throws -> PlotFrame {
         var xLo = edges[0], xHi = edges[edges.count - 1]
         if let t = threshold, t.value.isFinite { (xLo, xHi) = (min(xLo, t.value), max(xHi, t.value)) }
         let xPlan = try AxisPlan.from(Axis(xLabel), dataLower: xLo, dataUpper: xHi, margin: 0.02)
@@ -94,7 +95,11 @@ public struct Histogram: Chart {
             yPlan = try AxisPlan.from(Axis(yLabel, integerTicks: true), dataLower: 0, dataUpper: max(1, counts.max() ?? 1),
                                       includeZero: true)
         }
-        let frame = try PlotFrame.layout(style: style, font: font, title: title, x: xPlan, y: yPlan)
+        return try PlotFrame.layout(style: style, font: font, title: title, x: xPlan, y: yPlan)
+    }
+
+    public func draw(on canvas: Canvas, font: Font) throws {
+        let frame = try layout(font: font)
         frame.drawGrid(on: canvas)
         let fill = color ?? Palette.color(0, in: style.palette)
         frame.clipped(canvas) {

@@ -88,19 +88,18 @@ public struct LineChart: Chart {
                 s.upper.map { u in order.map { u[$0] } })
     }
 
-    public func draw(on canvas: Canvas, font: Font) throws {
+    /// The frame and legend box (device pixels) this chart is drawn in.
+    func layout(font: Font) throws -> (frame: PlotFrame, legend: Rect?) {
         let xs = series.flatMap(\.x)
         let ys = series.flatMap { $0.y + ($0.lower ?? []) + ($0.upper ?? []) }
-        let xe = finiteExtent(xs) ?? (0, 1), ye = finiteExtent(ys.filter { !yAxis.log || $0 > 0 }) ?? (0, 1)
+        let xe = finiteExtent(xs) ?? (0, 1)
+        guard let ye = finiteExtent(ys.filter { !yAxis.log || $0 > 0 }) else {
+            throw PlottingError.invalidParameter(name: "line chart y values on a log axis", value: "none positive",
+                                                 expected: "at least one positive value")
+        }
         let xPlan = try AxisPlan.from(xAxis, dataLower: xe.lower, dataUpper: xe.upper, margin: 0.03)
         let yPlan = try AxisPlan.from(yAxis, dataLower: ye.lower, dataUpper: ye.upper)
-        let entries = series.indices.map { i in
-            LegendEntry(label: series[i].name, color: color(i),
-                        swatch: .line(marker: marker(i), dashed: series[i].dashed, band: series[i].lower != nil))
-        }
-        let (frame, legendRect) = try layoutWithLegend(
-            style: style, font: font, title: title, x: xPlan, y: yPlan, legend: Legend(entries: entries, placement: legend)
-        ) { f in
+        return try layoutWithLegend(style: style, font: font, title: title, x: xPlan, y: yPlan, legend: legendBox) { f in
             series.flatMap { s -> [Point] in
                 let p = sorted(s)
                 var out = samplePolyline(zip(p.x, p.y).map { Point(f.xPixel($0), f.yPixel($1)) }, step: style.px(5))
@@ -111,6 +110,17 @@ public struct LineChart: Chart {
                 return out
             }
         }
+    }
+
+    var legendBox: Legend {
+        Legend(entries: series.indices.map { i in
+            LegendEntry(label: series[i].name, color: color(i),
+                        swatch: .line(marker: marker(i), dashed: series[i].dashed, band: series[i].lower != nil))
+        }, placement: legend)
+    }
+
+    public func draw(on canvas: Canvas, font: Font) throws {
+        let (frame, legendRect) = try layout(font: font)
         frame.drawGrid(on: canvas)
         frame.clipped(canvas) {
             // Bands first, so every line stays visible on top of every band.
@@ -130,8 +140,6 @@ public struct LineChart: Chart {
             }
         }
         try frame.drawAxes(on: canvas)
-        if let legendRect {
-            try Legend(entries: entries, placement: legend).draw(on: canvas, in: legendRect, style: style, font: font)
-        }
+        if let legendRect { try legendBox.draw(on: canvas, in: legendRect, style: style, font: font) }
     }
 }

@@ -47,7 +47,8 @@ public struct MatrixHeatmap: Chart {
         self.style = style
     }
 
-    public func draw(on canvas: Canvas, font: Font) throws {
+    /// The frame, colour bar and cell edges (device pixels) this chart is drawn with.
+    func layout(font: Font) throws -> (frame: PlotFrame, bar: ColorBar, xs: [Int], ys: [Int], range: ClosedRange<Double>) {
         let range = try grid.colorRange(valueRange, diverging: colorMap.isDiverging)
         let xPlan = AxisPlan.categorical(columnLabels, label: xLabel)
         // Row 0 at the top: row r sits at height rows - r - 0.5 on a bottom-up axis.
@@ -59,6 +60,11 @@ public struct MatrixHeatmap: Chart {
                                          aspect: Double(grid.columns) / Double(grid.rows))
         let xs = cellEdges(origin: frame.plot.minX, length: frame.plot.width, count: grid.columns)
         let ys = cellEdges(origin: frame.plot.minY, length: frame.plot.height, count: grid.rows)
+        return (frame, bar, xs, ys, range)
+    }
+
+    public func draw(on canvas: Canvas, font: Font) throws {
+        let (frame, bar, xs, ys, range) = try layout(font: font)
         let missing = RGB(hex: 0xEEEEEE)
         for r in 0..<grid.rows {
             for c in 0..<grid.columns {

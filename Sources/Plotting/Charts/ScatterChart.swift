@@ -74,16 +74,23 @@ public struct ScatterChart: Chart {
 
     func color(_ i: Int) -> RGB { groups[i].color ?? Palette.color(i, in: style.palette) }
 
-    public func draw(on canvas: Canvas, font: Font) throws {
+    /// The frame and legend box (device pixels) this chart is drawn in.
+    func layout(font: Font) throws -> (frame: PlotFrame, legend: Rect?) {
         let xe = finiteExtent(groups.lazy.flatMap(\.x)) ?? (0, 1), ye = finiteExtent(groups.lazy.flatMap(\.y)) ?? (0, 1)
         let xPlan = try AxisPlan.from(xAxis, dataLower: xe.lower, dataUpper: xe.upper)
         let yPlan = try AxisPlan.from(yAxis, dataLower: ye.lower, dataUpper: ye.upper)
-        let entries = groups.indices.map { LegendEntry(label: groups[$0].name, color: color($0), swatch: .marker(.circle)) }
-        let (frame, legendRect) = try layoutWithLegend(
-            style: style, font: font, title: title, x: xPlan, y: yPlan, legend: Legend(entries: entries, placement: legend)
-        ) { f in
+        return try layoutWithLegend(style: style, font: font, title: title, x: xPlan, y: yPlan, legend: legendBox) { f in
             groups.flatMap { g in zip(g.x, g.y).map { Point(f.xPixel(Double($0)), f.yPixel(Double($1))) } }
         }
+    }
+
+    var legendBox: Legend {
+        Legend(entries: groups.indices.map { LegendEntry(label: groups[$0].name, color: color($0), swatch: .marker(.circle)) },
+               placement: legend)
+    }
+
+    public func draw(on canvas: Canvas, font: Font) throws {
+        let (frame, legendRect) = try layout(font: font)
         frame.drawGrid(on: canvas)
         let r = style.px(pointSize) / 2
         frame.clipped(canvas) {
@@ -96,8 +103,6 @@ public struct ScatterChart: Chart {
             }
         }
         try frame.drawAxes(on: canvas)
-        if let legendRect {
-            try Legend(entries: entries, placement: legend).draw(on: canvas, in: legendRect, style: style, font: font)
-        }
+        if let legendRect { try legendBox.draw(on: canvas, in: legendRect, style: style, font: font) }
     }
 }

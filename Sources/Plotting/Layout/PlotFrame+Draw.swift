@@ -20,9 +20,47 @@ extension PlotFrame {
         try body()
     }
 
+    /// A tick label's text and where it goes.
+    struct LabelPlacement {
+        var text: String
+        var at: Point
+        var anchor: TextAnchor
+        var angle: Double
+    }
+
+    /// The edges the ticks hang from (outside the spines).
+    var tickEdges: (bottom: Double, left: Double) {
+        let lw = style.px(style.axisLineWidth)
+        return (plot.maxY + lw, plot.minX - lw)
+    }
+
+    /// Where every shown tick label goes: one place decides, drawing and the layout tests agree.
+    func tickLabelPlacements() -> [LabelPlacement] {
+        let tl = style.px(style.tickLength), gap = style.px(4), (bottom, left) = tickEdges
+        var out: [LabelPlacement] = []
+        if !x.plan.hidden {
+            for (i, t) in x.ticks.enumerated() where i % x.labelEvery == 0 {
+                let px = xPixel(t.value)
+                if x.labelAngle == 0 {
+                    out.append(LabelPlacement(text: t.label, at: Point(px, bottom + tl + gap), anchor: TextAnchor(.center, .top), angle: 0))
+                } else {
+                    let at = Point(px + style.tick.size * 0.2, bottom + tl + gap + style.tick.size * 0.25)
+                    out.append(LabelPlacement(text: t.label, at: at, anchor: TextAnchor(.end, .middle), angle: x.labelAngle))
+                }
+            }
+        }
+        if !y.plan.hidden {
+            for (i, t) in y.ticks.enumerated() where i % y.labelEvery == 0 {
+                out.append(LabelPlacement(text: t.label, at: Point(left - tl - gap, yPixel(t.value)),
+                                          anchor: TextAnchor(.end, .middle), angle: 0))
+            }
+        }
+        return out
+    }
+
     /// Spines (left and bottom, or a full box), outward ticks, tick labels, axis titles, title.
     func drawAxes(on canvas: Canvas, boxed: Bool = false) throws {
-        let lw = style.px(style.axisLineWidth), tl = style.px(style.tickLength), gap = style.px(4)
+        let lw = style.px(style.axisLineWidth), tl = style.px(style.tickLength)
         let color = style.axisColor
         if boxed {
             canvas.stroke(plot.insetBy(-lw), color, lineWidth: lw)
@@ -30,31 +68,17 @@ extension PlotFrame {
             if !x.plan.hidden { canvas.hLine(y: plot.maxY + lw / 2, from: plot.minX - lw, to: plot.maxX, color, lineWidth: lw) }
             if !y.plan.hidden { canvas.vLine(x: plot.minX - lw / 2, from: plot.minY, to: plot.maxY + lw, color, lineWidth: lw) }
         }
-        let edgeBottom = plot.maxY + (boxed ? lw : lw), edgeLeft = plot.minX - lw
+        let (bottom, left) = tickEdges
         if !x.plan.hidden {
-            for v in x.minor { canvas.vLine(x: xPixel(v), from: edgeBottom, to: edgeBottom + tl * 0.6, color, lineWidth: lw) }
-            for (i, t) in x.ticks.enumerated() {
-                let px = xPixel(t.value)
-                canvas.vLine(x: px, from: edgeBottom, to: edgeBottom + tl, color, lineWidth: lw)
-                guard i % x.labelEvery == 0 else { continue }
-                if x.labelAngle == 0 {
-                    try canvas.text(t.label, at: Point(px, edgeBottom + tl + gap), font: font, style: style.tick,
-                                    anchor: TextAnchor(.center, .top))
-                } else {
-                    try canvas.text(t.label, at: Point(px + style.tick.size * 0.2, edgeBottom + tl + gap + style.tick.size * 0.25),
-                                    font: font, style: style.tick, anchor: TextAnchor(.end, .middle), angle: x.labelAngle)
-                }
-            }
+            for v in x.minor { canvas.vLine(x: xPixel(v), from: bottom, to: bottom + tl * 0.6, color, lineWidth: lw) }
+            for t in x.ticks { canvas.vLine(x: xPixel(t.value), from: bottom, to: bottom + tl, color, lineWidth: lw) }
         }
         if !y.plan.hidden {
-            for v in y.minor { canvas.hLine(y: yPixel(v), from: edgeLeft - tl * 0.6, to: edgeLeft, color, lineWidth: lw) }
-            for (i, t) in y.ticks.enumerated() {
-                let py = yPixel(t.value)
-                canvas.hLine(y: py, from: edgeLeft - tl, to: edgeLeft, color, lineWidth: lw)
-                guard i % y.labelEvery == 0 else { continue }
-                try canvas.text(t.label, at: Point(edgeLeft - tl - gap, py), font: font, style: style.tick,
-                                anchor: TextAnchor(.end, .middle))
-            }
+            for v in y.minor { canvas.hLine(y: yPixel(v), from: left - tl * 0.6, to: left, color, lineWidth: lw) }
+            for t in y.ticks { canvas.hLine(y: yPixel(t.value), from: left - tl, to: left, color, lineWidth: lw) }
+        }
+        for p in tickLabelPlacements() {
+            try canvas.text(p.text, at: p.at, font: font, style: style.tick, anchor: p.anchor, angle: p.angle)
         }
         try drawAxisLabels(on: canvas)
         try drawTitle(on: canvas)

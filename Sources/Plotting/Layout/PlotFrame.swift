@@ -52,24 +52,27 @@ struct PlotFrame {
         var top = pad + titleRoom + (y.hidden ? 0 : tickLineH / 2)
         var xr = ResolvedAxis(plan: x, ticks: []), yr = ResolvedAxis(plan: y, ticks: [])
         var left = pad, rightEdge = W - pad - right, bottom = H - pad
-        for _ in 0..<3 {
+        // Room the x labels need beyond the plot's ends (centred end labels, tilted labels).
+        var extraLeft = 0.0, extraRight = 0.0
+        for _ in 0..<4 {
             let xDepth = x.hidden ? 0 : tickRoom + max(tickLineH, xr.labelDepth) + (x.label == nil ? 0 : labelRoom)
             bottom = H - pad - xDepth
             yr = try fit(y, length: bottom - top, along: .vertical, style: style, font: font)
             left = pad + (y.hidden ? 0 : tickRoom + yr.labelDepth + (y.label == nil ? 0 : labelRoom))
-            rightEdge = W - pad - right
+            left = max(left, pad + extraLeft)
+            rightEdge = W - pad - max(right, extraRight)
             xr = try fit(x, length: rightEdge - left, along: .horizontal, style: style, font: font)
-            // The first and last x labels overhang the plot's ends by half their width.
-            if !x.hidden && xr.labelAngle == 0, let first = xr.ticks.first, let last = xr.ticks.last {
-                let f = x.scale.fraction(first.value), l = x.scale.fraction(last.value)
-                let w0 = try font.measure(first.label, size: style.tick.size).width
-                let w1 = try font.measure(last.label, size: style.tick.size).width
-                let span = rightEdge - left
-                left = max(left, pad + w0 / 2 - f * span)
-                rightEdge = min(rightEdge, W - pad - max(0, w1 / 2 - (1 - l) * span))
+            guard !x.hidden else { continue }
+            let trial = PlotFrame(style: style, font: font, title: title,
+                                  plot: Rect(x: left, y: top, width: rightEdge - left, height: bottom - top),
+                                  x: xr, y: yr, rightReserve: right)
+            let boxes = try trial.tickLabelPlacements().filter { $0.at.y > trial.plot.maxY }.map {
+                try Canvas.textBox($0.text, at: $0.at, font: font, style: style.tick, anchor: $0.anchor, angle: $0.angle)
             }
+            let lo = boxes.map(\.minX).min() ?? left, hi = boxes.map(\.maxX).max() ?? rightEdge
+            extraLeft = max(extraLeft, left - lo)
+            extraRight = max(extraRight, hi - rightEdge)
         }
-        if !y.hidden && y.label == nil && yr.ticks.isEmpty { left = pad }
         top = min(top, bottom - 10)
         var plot = Rect(x: left, y: top, width: max(10, rightEdge - left), height: max(10, bottom - top))
         if let aspect, aspect > 0 {

@@ -7,7 +7,7 @@ public enum TickFormatter {
     static let minus = "\u{2212}"
 
     /// Labels for ticks spaced by `step`: "0.0, 2.5, 5.0"; "0, 50000, 100000" stays plain below
-    /// 1e5; above that, or below 1e-3, each label becomes "1.5e5" / "2e−4".
+    /// 1e5; above that, or below 1e-3, each label becomes "1.5e5" / "2e−4" (no trailing zeros).
     public static func linear(_ values: [Double], step: Double) -> [String] {
         guard step > 0, step.isFinite else { return values.map { plain($0, decimals: 2) } }
         let e = Int(floor(log10(step) + 1e-9))
@@ -19,7 +19,12 @@ public enum TickFormatter {
                 guard v != 0 else { return "0" }
                 let ev = Int(floor(log10(abs(v)) + 1e-9))
                 let m = v / pow(10, Double(ev))
-                return plain(m, decimals: max(0, ev - e + extra)) + "e" + signed(ev)
+                var mantissa = plain(m, decimals: max(0, ev - e + extra))
+                if mantissa.contains(".") {  // "1.0e5" -> "1e5", "1.50e5" -> "1.5e5"
+                    while mantissa.hasSuffix("0") { mantissa.removeLast() }
+                    if mantissa.hasSuffix(".") { mantissa.removeLast() }
+                }
+                return mantissa + "e" + signed(ev)
             }
         }
         return values.map { plain($0, decimals: max(0, -e + extra)) }

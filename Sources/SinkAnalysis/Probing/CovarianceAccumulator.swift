@@ -19,7 +19,9 @@ public struct CovarianceAccumulator: Sendable {
     /// Rows added so far.
     public private(set) var count = 0
     /// Rows per ssyrk call; bounds the Float round-off and the scratch memory.
-    public var blockRows = 2048
+    public var blockRows = 4096
+    /// How errors name the data ("the PCA input").
+    public var name = "the covariance input"
     private var shift: [Float] = []
     /// Σ (x − shift), `[D]`.
     private var sum: [Double]
@@ -33,42 +35,64 @@ public struct CovarianceAccumulator: Sendable {
     }
 
     /// Adds the rows of `block` (`[b, D]`).
-    /// - Throws: `ProbeError.shapeMismatch` for a wrong width, `.nonFinite` for NaN/Inf.
+    /// - Throws: `ProbeError.shapeMismatch` for a wrong width, `.nonFinite` for NaN/Inf (nothing
+    ///   is added from a block that holds one).
     public mutating func add(_ block: Matrix) throws {
         guard block.cols == features else {
             throw ProbeError.shapeMismatch(what: "covariance block", expected: "\(features) columns", got: "\(block.cols)")
         }
-        if let bad = block.values.firstIndex(where: { !$0.isFinite }) {
-            throw ProbeError.nonFinite(what: "the features", row: count + bad / max(features, 1))
-        }
         guard block.rows > 0 else { return }
         let d = features
         if shift.isEmpty {
-            var m = [Double](repeating: 0, count: d)
-            for i in 0..<block.rows { for j in 0..<d { m[j] += Double(block.values[i * d + j]) } }
-            shift = m.map { Float($0 / Double(block.rows)) }
+            shift = columnMeans(block.rows(Array(0..<min(blockRows, block.rows)))).map { Float($0) }
         }
-        var scratch = [Float](repeating: 0, count: min(blockRows, block.rows) * d)
+        let rowsPerCall = min(blockRows, block.rows)
+        var scratch = [Float](repeating: 0, count: rowsPerCall * d)
         var product = [Float](repeating: 0, count: d * d)
+        var blockSum = [Float](repeating: 0, count: d)
+        var newSum = sum, newGram = gram
         var start = 0
         while start < block.rows {
-            let rows = min(blockRows, block.rows - start)
-            for i in 0..<rows {
-                for j in 0..<d {
-                    let v = block.values[(start + i) * d + j] - shift[j]
-                    scratch[i * d + j] = v
-                    sum[j] += Double(v)
+            let rows = min(rowsPerCall, block.rows - start)
+            let finite = block.values.withUnsafeBufferPointer { px in
+                scratch.withUnsafeMutableBufferPointer { ps in
+                    blockSum.withUnsafeMutableBufferPointer { bs in
+                        shift.withUnsafeBufferPointer { sh in
+                            for j in 0..<d { bs[j] = 0 }
+                            for i in 0..<rows {
+                                let src = px.baseAddress! + (start + i) * d, dst = ps.baseAddress! + i * d
+                                for j in 0..<d {
+                                    let v = src[j] - sh[j]
+                                    dst[j] = v
+                                    bs[j] += v
+                                }
+                            }
+                            // NaN and ±Inf propagate into the column sums (Inf − Inf is NaN).
+                            return bs.allSatisfy { $0.isFinite }
+                        }
+                    }
                 }
             }
+            guard finite else {
+                let first = block.values[(start * d)...].firstIndex { !$0.isFinite } ?? start * d
+                throw ProbeError.nonFinite(what: name, row: count + first / d)
+            }
+            for j in 0..<d { newSum[j] += Double(blockSum[j]) }
             scratch.withUnsafeBufferPointer { pa in
                 product.withUnsafeMutableBufferPointer { pc in
                     // Row-major, upper, transposed: product[D, D] = scratchᵀ scratch, scratch [rows, D].
                     ssyrkTransposed(n: d, k: rows, a: pa.baseAddress!, lda: d, c: pc.baseAddress!, ldc: d)
                 }
             }
-            for r in 0..<d { for c in r..<d { gram[r * d + c] += Double(product[r * d + c]) } }
+            product.withUnsafeBufferPointer { pc in
+                newGram.withUnsafeMutableBufferPointer { pg in
+                    for r in 0..<d { for c in r..<d { pg[r * d + c] += Double(pc[r * d + c]) } }
+                }
+            }
             start += rows
         }
+        sum = newSum
+        gram = newGram
         count += block.rows
     }
 

@@ -10,11 +10,13 @@ extension VisionTransformer {
     ///   - pixels: [n, C, height, width], preprocessed (rescaled and normalised) and CHW per image.
     ///   - height, width: input size; DINOv2 takes any size ≥ P (its position embeddings are resized to
     ///     the grid), ViT and CLIP need their trained `image_size`.
+    ///   - threads: workers for the non-BLAS steps and for attention (image × head tasks); the
+    ///     projections use OpenBLAS's own threads (set them with `BLASThreads.set`).
     /// - Throws: `ModelError.badInput` when the sizes do not fit.
-    public func forward(pixels: [Float], images n: Int, height: Int, width: Int, capture: CaptureRequest) throws
+    public func forward(pixels: [Float], images n: Int, height: Int, width: Int, capture: CaptureRequest, threads: Int = 1) throws
         -> [ImageCapture]
     {
-        let d = spec.hiddenSize, heads = spec.heads, ffn = spec.intermediateSize, c = spec.channels
+        let d = spec.hiddenSize, heads = spec.heads, ffn = spec.intermediateSize, eps = spec.layerNormEps
         let t = tokens(height: height, width: width), rows = n * t
         try checkInput(count: pixels.count, images: n, height: height, width: width)
         let positions = try positionEmbeddings(gridRows: height / spec.patchSize, gridCols: width / spec.patchSize)
@@ -24,42 +26,43 @@ extension VisionTransformer {
         let qkv = FloatBuffer(rows * 3 * d)    // q | k | v [n·T, 3D]
         let context = FloatBuffer(rows * d)    // attention output before W_o [n·T, D]
         let mlp = FloatBuffer(rows * ffn)      // MLP hidden [n·T, I]
-        let scores = FloatBuffer(t * t)        // one head's scores [T, T]
+        let received = FloatBuffer(capture.received ? n * heads * t : 0)   // per image and head [n, H, T]
         let norms = FloatBuffer(rows)          // [n·T]
         var out = [ImageCapture](repeating: ImageCapture(), count: n)
 
         pixels.withUnsafeBufferPointer { px in
-            embed(x.pointer, pixels: px.baseAddress!, images: n, height: height, width: width, positions: positions)
+            embed(x.pointer, pixels: px.baseAddress!, images: n, height: height, width: width, positions: positions, threads: threads)
         }
-        record(layer: 0, x, norms, tokens: t, capture: capture, into: &out)
+        record(layer: 0, x, norms, tokens: t, capture: capture, threads: threads, into: &out)
 
         for (index, block) in blocks.enumerated() {
             let layer = index + 1
             // Attention half: x += s1 ⊙ W_o · MultiHeadAttention(LN1(x))
-            layerNorm(y.pointer, x.pointer, gamma: block.norm1.gamma, beta: block.norm1.beta, rows: rows, width: d, eps: spec.layerNormEps)
+            parallelLayerNorm(y, x, block.norm1, rows: rows, width: d, eps: eps, threads: threads)
             linear(qkv.pointer, y.pointer, block.qkv, rows: rows)
-            let keepProbs = capture.attentionLayers.contains(layer)
-            for image in 0..<n {
-                let probs = keepProbs ? FloatBuffer(heads * t * t) : nil
-                let received = capture.received ? FloatBuffer(t) : nil
-                attention(context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, tokens: t, heads: heads, width: d,
-                          scratch: scores.pointer, received: received?.pointer, probs: probs?.pointer)
-                if let probs { out[image].attention[layer] = probs.array(count: heads * t * t) }
-                if let received { out[image].received[layer] = received.array(count: t) }
-            }
+            let probs = capture.attentionLayers.contains(layer) ? (0..<n).map { _ in FloatBuffer(heads * t * t) } : nil
+            received.zero()
+            multiHeadAttention(context, qkv, images: n, tokens: t, received: capture.received ? received : nil, probs: probs, threads: threads)
             linear(y.pointer, context.pointer, block.attentionOutput, rows: rows)
-            addResidual(x.pointer, y.pointer, scale: block.layerScale1, rows: rows, width: d)
+            parallelResidual(x, y, scale: block.layerScale1, rows: rows, width: d, threads: threads)
             // MLP half: x += s2 ⊙ fc2(act(fc1(LN2(x))))
-            layerNorm(y.pointer, x.pointer, gamma: block.norm2.gamma, beta: block.norm2.beta, rows: rows, width: d, eps: spec.layerNormEps)
+            parallelLayerNorm(y, x, block.norm2, rows: rows, width: d, eps: eps, threads: threads)
             linear(mlp.pointer, y.pointer, block.fc1, rows: rows)
-            spec.activation.apply(mlp.pointer, count: rows * ffn)
+            parallelFor(rows, threads: threads) { r in
+                spec.activation.apply(mlp.pointer + r.lowerBound * ffn, count: r.count * ffn)
+            }
             linear(y.pointer, mlp.pointer, block.fc2, rows: rows)
-            addResidual(x.pointer, y.pointer, scale: block.layerScale2, rows: rows, width: d)
-            record(layer: layer, x, norms, tokens: t, capture: capture, into: &out)
+            parallelResidual(x, y, scale: block.layerScale2, rows: rows, width: d, threads: threads)
+
+            record(layer: layer, x, norms, tokens: t, capture: capture, threads: threads, into: &out)
+            for image in 0..<n {
+                if let probs { out[image].attention[layer] = probs[image].array(count: heads * t * t) }
+                if capture.received { out[image].received[layer] = headMean(received, image: image, heads: heads, tokens: t) }
+            }
         }
 
         if capture.finalLayerNorm, let finalNorm {
-            layerNorm(y.pointer, x.pointer, gamma: finalNorm.gamma, beta: finalNorm.beta, rows: rows, width: d, eps: spec.layerNormEps)
+            parallelLayerNorm(y, x, finalNorm, rows: rows, width: d, eps: eps, threads: threads)
             for image in 0..<n { out[image].lastHiddenState = y.array(offset: image * t * d, count: t * d) }
         }
         return out
@@ -72,7 +75,8 @@ extension VisionTransformer {
     ///   - x: output [n·T, D]; row image·T is the CLS token, rows image·T + 1 + g the patches.
     ///   - positions: [T, D] already resized to the input grid.
     private func embed(
-        _ x: UnsafeMutablePointer<Float>, pixels: UnsafePointer<Float>, images n: Int, height: Int, width: Int, positions: [Float]
+        _ x: UnsafeMutablePointer<Float>, pixels: UnsafePointer<Float>, images n: Int, height: Int, width: Int, positions: [Float],
+        threads: Int
     ) {
         let d = spec.hiddenSize, c = spec.channels, p = spec.patchSize
         let g = (height / p) * (width / p), t = spec.prefixTokens + g
@@ -85,7 +89,9 @@ extension VisionTransformer {
             for k in 0..<(t * d) { xi[k] += positions[k] }
         }
         if let pre = embeddings.preNorm {
-            layerNorm(x, x, gamma: pre.gamma, beta: pre.beta, rows: n * t, width: d, eps: spec.layerNormEps)
+            parallelFor(n * t, threads: threads) { r in
+                layerNorm(x + r.lowerBound * d, x + r.lowerBound * d, gamma: pre.gamma, beta: pre.beta, rows: r.count, width: d, eps: spec.layerNormEps)
+            }
         }
     }
 
@@ -116,14 +122,76 @@ extension VisionTransformer {
     }
 
     /// Stores layer `layer`'s norms (always) and hidden states (when requested) from the stream x [n·T, D].
-    private func record(layer: Int, _ x: FloatBuffer, _ norms: FloatBuffer, tokens t: Int, capture: CaptureRequest, into out: inout [ImageCapture]) {
+    private func record(
+        layer: Int, _ x: FloatBuffer, _ norms: FloatBuffer, tokens t: Int, capture: CaptureRequest, threads: Int,
+        into out: inout [ImageCapture]
+    ) {
         let d = spec.hiddenSize
-        rowNorms(norms.pointer, x.pointer, rows: out.count * t, width: d)
+        parallelFor(out.count * t, threads: threads) { r in
+            rowNorms(norms.pointer + r.lowerBound, x.pointer + r.lowerBound * d, rows: r.count, width: d)
+        }
         for image in out.indices {
             out[image].norms += norms.array(offset: image * t, count: t)
             if capture.hiddenLayers.contains(layer) {
                 out[image].hidden[layer] = x.array(offset: image * t * d, count: t * d)
             }
+        }
+    }
+
+    /// Attention for every image and head, spread over `threads` workers (one task per image × head,
+    /// OpenBLAS single-threaded inside).
+    /// - Parameters:
+    ///   - context: output [n·T, D].
+    ///   - qkv: [n·T, 3D].
+    ///   - received: [n, H, T] zeroed partials (head h of image i at (i·H + h)·T), or nil.
+    ///   - probs: per image [H, T, T], or nil.
+    private func multiHeadAttention(
+        _ context: FloatBuffer, _ qkv: FloatBuffer, images n: Int, tokens t: Int, received: FloatBuffer?, probs: [FloatBuffer]?,
+        threads: Int
+    ) {
+        let d = spec.hiddenSize, heads = spec.heads
+        withSingleThreadedBLAS {
+            parallelFor(n * heads, threads: threads) { tasks in
+                let scratch = FloatBuffer(probs == nil ? t * t : 0)
+                for task in tasks {
+                    let image = task / heads, head = task % heads
+                    attentionHead(
+                        context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, head: head, tokens: t, heads: heads,
+                        width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scratch.pointer,
+                        received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads))
+                }
+            }
+        }
+    }
+
+    /// Σ over heads of the per-head received partials of one image (already weighted by 1/H): [T].
+    private func headMean(_ received: FloatBuffer, image: Int, heads: Int, tokens t: Int) -> [Float] {
+        var sum = [Float](repeating: 0, count: t)
+        for head in 0..<heads {
+            let p = received.pointer + (image * heads + head) * t
+            for j in 0..<t { sum[j] += p[j] }
+        }
+        return sum
+    }
+}
+
+/// `layerNorm` over the rows of a [rows, D] buffer, split across workers.
+private func parallelLayerNorm(
+    _ y: FloatBuffer, _ x: FloatBuffer, _ w: LayerNormWeights, rows: Int, width d: Int, eps: Float, threads: Int
+) {
+    parallelFor(rows, threads: threads) { r in
+        layerNorm(y.pointer + r.lowerBound * d, x.pointer + r.lowerBound * d, gamma: w.gamma, beta: w.beta, rows: r.count, width: d, eps: eps)
+    }
+}
+
+/// `addResidual` over the rows of [rows, D] buffers, split across workers.
+private func parallelResidual(_ x: FloatBuffer, _ y: FloatBuffer, scale: [Float]?, rows: Int, width d: Int, threads: Int) {
+    parallelFor(rows, threads: threads) { r in
+        let offset = r.lowerBound * d
+        if let scale {
+            addResidual(x.pointer + offset, y.pointer + offset, scale: scale, rows: r.count, width: d)
+        } else {
+            addResidual(x.pointer + offset, y.pointer + offset, scale: nil, rows: r.count, width: d)
         }
     }
 }

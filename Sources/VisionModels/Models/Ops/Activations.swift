@@ -2,7 +2,8 @@ import Foundation
 
 /// The MLP nonlinearities of the supported architectures, named as HF's `hidden_act` names them.
 public enum Activation: String, Codable, Sendable {
-    /// gelu(x) = x/2 · (1 + erf(x/√2)), the exact form (HF "gelu", DINOv2 and ViT).
+    /// gelu(x) = x/2 · (1 + erf(x/√2)), the erf form (HF "gelu", DINOv2 and ViT) — not the tanh
+    /// approximation. erf is evaluated to 4e-7 absolute (see `fastErf`).
     case gelu
     /// quick_gelu(x) = x · sigmoid(1.702 x) (HF "quick_gelu", OpenAI CLIP).
     case quickGELU = "quick_gelu"
@@ -13,17 +14,17 @@ public enum Activation: String, Codable, Sendable {
         case .gelu:
             for i in 0..<count {
                 let v = x[i]
-                x[i] = 0.5 * v * (1 + erff(v * 0.70710678118654752))
+                x[i] = 0.5 * v * (1 + fastErf(v * 0.70710678118654752))
             }
         case .quickGELU:
             for i in 0..<count {
                 let v = x[i]
-                x[i] = v / (1 + expf(-1.702 * v))
+                x[i] = v / (1 + fastExp(-1.702 * v))
             }
         }
     }
 
-    /// Reference in Double, one value at a time.
+    /// Reference in Double with libm's erf and exp, one value at a time.
     func reference(_ v: Float) -> Float {
         let x = Double(v)
         switch self {

@@ -19,45 +19,53 @@ func attention(
     _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, tokens t: Int, heads h: Int, width d: Int,
     scratch: UnsafeMutablePointer<Float>, received: UnsafeMutablePointer<Float>?, probs: UnsafeMutablePointer<Float>?
 ) {
-    let hd = d / h
-    let scale = 1 / Float(hd).squareRoot()
-    let ld = Int32(3 * d)
     for head in 0..<h {
-        let q = qkv + head * hd, k = qkv + d + head * hd, v = qkv + 2 * d + head * hd
-        let s = probs.map { $0 + head * t * t } ?? scratch
-        // S[T, T] = scale · Q[T, hd] · K[T, hd]ᵀ — row-major, A no transpose (lda 3D), B transposed (ldb 3D).
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hd),
-                    scale, q, ld, k, ld, 0, s, Int32(t))
-        softmaxRows(s, rows: t, width: t)
-        if let received {
-            let w = 1 / Float(h)
-            for i in 0..<t {
-                let row = s + i * t
-                for j in 0..<t { received[j] += w * row[j] }
-            }
-        }
-        // O_h[T, hd] = P[T, T] · V_h[T, hd] — row-major, no transposes, ldb 3D, ldc D (into out's head block).
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hd), Int32(t),
-                    1, s, Int32(t), v, ld, 0, out + head * hd, Int32(d))
+        attentionHead(out, qkv: qkv, head: head, tokens: t, heads: h, width: d,
+                      scores: probs.map { $0 + head * t * t } ?? scratch, received: received, receivedWeight: 1 / Float(h))
     }
 }
 
+/// One head of `attention`: the unit of work the forward pass spreads over threads.
+/// - Parameters:
+///   - scores: [T, T], holds this head's probabilities on return.
+///   - received: [T] or nil; gets += receivedWeight · (column sums of the probabilities).
+func attentionHead(
+    _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, head: Int, tokens t: Int, heads h: Int, width d: Int,
+    scores s: UnsafeMutablePointer<Float>, received: UnsafeMutablePointer<Float>?, receivedWeight: Float
+) {
+    let hd = d / h
+    let ld = Int32(3 * d)
+    let q = qkv + head * hd, k = qkv + d + head * hd, v = qkv + 2 * d + head * hd
+    // S[T, T] = Q[T, hd] · K[T, hd]ᵀ / √hd — row-major, A no transpose (lda 3D), B transposed (ldb 3D).
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hd),
+                1 / Float(hd).squareRoot(), q, ld, k, ld, 0, s, Int32(t))
+    softmaxRows(s, rows: t, width: t)
+    if let received {
+        // received[T] += w · Pᵀ[T, T] · 1 — the column sums as one sgemv (row-major P, transposed).
+        onesVector(t).withUnsafeBufferPointer { ones in
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(t), Int32(t), receivedWeight, s, Int32(t), ones.baseAddress, 1, 1, received, 1)
+        }
+    }
+    // O_h[T, hd] = P[T, T] · V_h[T, hd] — row-major, no transposes, ldb 3D, ldc D (into out's head block).
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hd), Int32(t),
+                1, s, Int32(t), v, ld, 0, out + head * hd, Int32(d))
+}
+
 /// Softmax of each row in place: exp(x - max) / Σ exp(x - max); subtracting the max keeps exp finite.
+/// The max, exp and normalise passes are separate simple loops so each vectorises.
 func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
     for r in 0..<rows {
         let row = x + r * w
         var m = -Float.infinity
         for j in 0..<w { m = max(m, row[j]) }
-        var sum: Float = 0
-        for j in 0..<w {
-            let e = expf(row[j] - m)
-            row[j] = e
-            sum += e
-        }
-        let inv = 1 / sum
+        for j in 0..<w { row[j] = fastExp(row[j] - m) }
+        let inv = 1 / sum8(row, count: w)
         for j in 0..<w { row[j] *= inv }
     }
 }
+
+/// A vector of `n` ones (for column sums through sgemv).
+func onesVector(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }
 
 /// Reference for `attention` in Double with explicit loops, from separate q, k, v [T, D] arrays.
 /// - Returns: context [T, D], probabilities [H, T, T], received [T].
