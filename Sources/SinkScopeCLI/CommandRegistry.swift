@@ -7,7 +7,10 @@ enum CommandRegistry {
         ImportCommand.self,
         DetectCommand.self,
         SynthCommand.self,
+        ProbeCommand.self,
         BenchCommand.self,
+        ExtractCommand.self,
+        ReportCommand.self,
         NotebookCommand.self,
     ]
 }
