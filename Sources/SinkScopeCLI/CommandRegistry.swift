@@ -12,5 +12,6 @@ enum CommandRegistry {
         ExtractCommand.self,
         ReportCommand.self,
         NotebookCommand.self,
+        DemoCommand.self,
     ]
 }

@@ -58,7 +58,9 @@ public enum DemoSummary {
         let k = r.parameters["k"] ?? "3"
         let ratios = top.layers.compactMap { l in l.normRatio.map { (l.layer, $0) } }
         let largest = ratios.max { $0.1 < $1.1 }
-        let standout = largest.map { String(format: "; the top patch of an image is at most %.3g× the others' median norm (layer %d)", $0.1, $0.0) } ?? ""
+        let standout = largest.map {
+            String(format: "; an image's highest-norm patch stands out by at most %.3g× the other patches' median norm (median over images, layer %d)", $0.1, $0.0)
+        } ?? ""
         let with = r.layers.filter { $0.sinks.total > 0 }
         if with.isEmpty {
             return "Relative norm: no patch token exceeds \(k)× its image's median patch norm at any layer\(standout)."
@@ -97,9 +99,10 @@ public enum DemoSummary {
         guard let lo = rho.min(by: { $0.1 < $1.1 }), let hi = rho.max(by: { $0.1 < $1.1 }) else {
             return "Norm vs attention: the store has no received attention to relate to the norms."
         }
-        let strength = max(abs(lo.1), abs(hi.1)) < 0.3 ? "weakly at most" : "clearly at some layers"
-        return "Norm vs attention: over patch tokens, norm and received attention correlate \(strength) "
-            + String(format: "(Spearman ρ from %.2f at layer %d to %.2f at layer %d).", lo.1, lo.0, hi.1, hi.0)
+        let strongest = max(abs(lo.1), abs(hi.1))
+        let strength = strongest < 0.3 ? "a weak relation at most" : strongest < 0.6 ? "a moderate relation at most" : "a strong relation at some layers"
+        return "Norm vs attention: over patch tokens, the Spearman correlation of norm and received attention ranges "
+            + String(format: "from %.2f (layer %d) to %.2f (layer %d) — %@.", lo.1, lo.0, hi.1, hi.0, strength)
     }
 
     static func clsNormLine(_ r: DetectionReport) -> String {
@@ -125,14 +128,32 @@ public enum DemoSummary {
     }
 
     static func probeLine(_ p: ProbeHeadline) -> String {
-        let interval = p.bestInterval.flatMap { $0.count == 2 ? String(format: " [%.2f, %.2f]", $0[0], $0[1]) : nil } ?? ""
+        let interval = p.bestInterval.flatMap { $0.count == 2 ? String(format: " [95%% CI %.2f–%.2f]", $0[0], $0[1]) : nil } ?? ""
         let chance = p.chance.map { String(format: ", chance %.2f", $0) } ?? ""
-        var s = "Probe, \(p.kind) label '\(p.target)': best \(p.bestGroup) with \(p.metric) "
+        var s = "Probe, \(p.kind) label '\(p.target)': best from \(groupName(p.bestGroup)), \(p.metric) "
             + String(format: "%.2f", p.bestScore) + interval + " at layer \(p.layer)" + chance
         if let g = p.sinkGroup, let score = p.sinkScore, g != p.bestGroup {
-            s += String(format: "; %@ reaches %.2f there", g, score)
+            s += "; " + groupName(g) + String(format: " reaches %.2f there", score)
         }
         return s + "."
+    }
+
+    /// Group names of the probe grammar in words.
+    static func groupName(_ group: String) -> String {
+        switch group {
+        case "cls": return "CLS"
+        case "patches": return "the mean of all patches"
+        default:
+            let parts = group.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return group }
+            switch parts[0] {
+            case "random": return "\(parts[1]) random patches"
+            case "sinks": return parts[1] == "topk" ? "the top-4 patches by norm" : "the \(parts[1]) sinks"
+            case "nonsinks": return "the non-sinks (\(parts[1]))"
+            case "matched": return "random non-sinks matched to the \(parts[1]) sinks"
+            default: return group
+            }
+        }
     }
 
     // MARK: - Formatting
