@@ -12,5 +12,7 @@ enum CommandRegistry {
         ExtractCommand.self,
         ReportCommand.self,
         PathwayCommand.self,
+        NotebookCommand.self,
+        DemoCommand.self,
     ]
 }
