@@ -7,7 +7,12 @@ enum CommandRegistry {
         ImportCommand.self,
         DetectCommand.self,
         SynthCommand.self,
+        ProbeCommand.self,
         BenchCommand.self,
         ExtractCommand.self,
+        ReportCommand.self,
+        PathwayCommand.self,
+        NotebookCommand.self,
+        DemoCommand.self,
     ]
 }

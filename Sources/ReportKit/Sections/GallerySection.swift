@@ -1,0 +1,126 @@
+import ActivationStore
+import Foundation
+import Plotting
+
+/// Section 4: images with their norm and received-attention heatmaps at a few layers, sinks outlined.
+extension ReportContext {
+    /// The outline colour of sink cells: cyan does not occur in magma or viridis.
+    static let sinkOutline = RGB(hex: 0x00E5FF)
+
+    /// The gallery layers: as asked, else up to three from where the sinks are (the first layer
+    /// with sinks, the one with the most, the last), else the middle and last layers.
+    func galleryLayers() throws -> [Int] {
+        if let asked = config.galleryLayers {
+            if let bad = asked.first(where: { !layers.contains($0) }) {
+                throw ReportError.unknownLayer(store: store.url.path, layer: bad, available: layers)
+            }
+            return Array(Set(asked)).sorted()
+        }
+        var pick: [Int] = []
+        if let first = results.first(where: { $0.totalSinks > 0 }) { pick += [first.layer, analysis.busiestLayer] }
+        if let last = layers.last { pick.append(last) }
+        if Set(pick).count < 2, layers.count >= 2 { pick.append(layers[layers.count / 2]) }
+        return Array(Set(pick)).sorted()
+    }
+
+    /// Images with the most sinks at the gallery layers (store order on ties).
+    func galleryImages(layers chosen: [Int]) -> (indices: [Int], selection: String) {
+        let k = min(config.galleryImages, analysis.n)
+        let rows = results.filter { chosen.contains($0.layer) }
+        let totals = (0..<analysis.n).map { i in rows.reduce(0) { $0 + $1.counts[i] } }
+        guard totals.contains(where: { $0 > 0 }) else {
+            return (Array(0..<k), "the first \(k) images of the store (no image has sinks at the gallery layers)")
+        }
+        let order = (0..<analysis.n).sorted { totals[$0] != totals[$1] ? totals[$0] > totals[$1] : $0 < $1 }
+        return (Array(order.prefix(k)).sorted(), "the \(k) images with the most sinks summed over the gallery layers (store order on ties)")
+    }
+
+    func gallerySection() throws -> (Page.Section, GalleryFacts) {
+        let chosen = try galleryLayers()
+        let (indices, selection) = galleryImages(layers: chosen)
+        let source = GalleryImageSource(store: store, imagesDirectory: config.imagesDirectory)
+        let cols = max(model.grid.last ?? 1, 1)
+        // Bigger panels for bigger grids, so a 37x37 grid keeps cells of ~11 px.
+        let width = min(640, max(330, cols * 12 + 170)), height = width - 50, inputWidth = height - 40
+        // Side by side (input, then one column per layer: norms above attention) when that fits the
+        // page; otherwise one row per layer with its norm and attention panels.
+        let wide = inputWidth + chosen.count * (width + 16) > 1310
+        var cards: [HTML] = []
+        var facts: [GalleryImage] = []
+        for i in indices {
+            let entry = store.images[i]
+            let picture = source.load(entry)
+            let input = try figures.add(
+                ImagePanel(image: picture.image, title: "Model input", subtitle: picture.file == nil ? "placeholder: image not found" : nil,
+                           style: figures.style(inputWidth, height)),
+                name: String(format: "gallery-%04d-input", i), alt: "Input image \(i)",
+                caption: picture.note ?? "The image as the model saw it. " + source.geometryNote, data: "gallery.images[index=\(i)]")
+            var sinkPatches: [[Int]] = [], sinkPrefix: [[Int]] = []
+            var norms: [HTML] = [], attention: [HTML] = []
+            for l in chosen {
+                guard let r = analysis.result(l) else { continue }
+                let row = (i * analysis.t)..<((i + 1) * analysis.t)
+                let mask = Array(r.mask[row])
+                let marked = (analysis.p..<analysis.t).filter { mask[$0] != 0 }.map { $0 - analysis.p }
+                let prefix = (0..<analysis.p).filter { mask[$0] != 0 }
+                sinkPatches.append(marked)
+                sinkPrefix.append(prefix)
+                let prefixNote = prefix.isEmpty ? "" : "; prefix tokens \(prefix.map(String.init).joined(separator: ", ")) are sinks too (not on the grid)"
+                norms.append(try overlay(values: Array(r.norms[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
+                                         title: "Layer \(l): norm", bar: "L2 norm", map: .magma, size: (width, height),
+                                         name: String(format: "gallery-%04d-l%02d-norm", i, l),
+                                         caption: "Image \(i), layer \(l): L2 norm of each patch token; cyan outlines: \(marked.count) sink\(marked.count == 1 ? "" : "s")" + prefixNote + "."))
+                if let received = r.received {
+                    attention.append(try overlay(values: Array(received[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
+                                                 title: "Layer \(l): received attention", bar: "received (uniform = 1)", map: .viridis,
+                                                 size: (width, height), name: String(format: "gallery-%04d-l%02d-attn", i, l),
+                                                 caption: "Image \(i), layer \(l): attention each patch token receives (head-mean column sum; 1 is the uniform share); cyan outlines: sinks."))
+                } else {
+                    attention.append(.element("div", [], .paragraph("No received attention at layer \(l).", class: "note")))
+                }
+            }
+            let showAttention = hasReceived
+            var cells: [HTML] = [.element("div", [("class", "input")], input)]
+            if wide {
+                for k in norms.indices { cells += [norms[k]] + (showAttention ? [attention[k]] : []) }
+            } else {
+                cells += norms + (showAttention ? attention : [])
+            }
+            let columns = wide ? (showAttention ? 2 : 1) : norms.count + 1
+            let layout = "grid-template-columns: repeat(\(columns), max-content)"
+            let labels = entry.labels.keys.sorted().map { "\($0) = \(entry.labels[$0] ?? "")" }.joined(separator: ", ")
+            let card = HTML.element("h3", [], .text("Image \(i): \(entry.id)"))
+                + .paragraph((labels.isEmpty ? "no labels" : labels) + " · source: " + entry.source, class: "labels")
+                + .element("div", [("class", wide ? "panels wide" : "panels"), ("style", layout)], cells)
+            cards.append(.element("div", [("class", "card")], card))
+            facts.append(GalleryImage(index: i, id: entry.id, labels: entry.labels, file: picture.file, note: picture.note,
+                                      sinkPatches: sinkPatches, sinkPrefixTokens: sinkPrefix))
+        }
+        var intro = "Images shown: \(selection). Each heatmap colours the \(model.grid.first ?? 0)×\(cols) patch grid at one layer over the model's input "
+            + "(colour bar on the right of each panel); cells outlined in cyan are the sinks of method \(analysis.source.method) at that layer. "
+            + source.geometryNote
+        let noAttention = chosen.filter { analysis.result($0)?.received == nil }
+        if !hasReceived {
+            intro += " The store has no received attention, so only norm heatmaps are shown."
+        } else if !noAttention.isEmpty {
+            intro += " \(Format.layerPhrase(noAttention, in: layers).capitalizedFirst) \(noAttention.count == 1 ? "has" : "have") no received attention (the embedding output has none)."
+        }
+        let body = HTML.paragraph(intro) + HTML.join(cards)
+        return (Page.Section(id: "gallery", heading: "Gallery", body: indices.isEmpty ? .paragraph("The gallery is switched off (--gallery 0).") : body),
+                GalleryFacts(layers: chosen, selection: selection, images: facts))
+    }
+
+    func overlay(values: [Float], image: RGBImage, marked: [Int], title: String, bar: String, map: ColorMap,
+                 size: (Int, Int), name: String, caption: String) throws -> HTML {
+        let rows = max(model.grid.first ?? 1, 1), cols = max(model.grid.last ?? 1, 1)
+        let chart = try HeatmapOverlay(
+            image: image, grid: GridValues(rows: rows, columns: cols, values: values), colorMap: map, alpha: 0.7,
+            marked: marked, markColor: Self.sinkOutline, title: title, colorBarLabel: bar, style: figures.style(size.0, size.1))
+        return try figures.add(chart, name: name, alt: title, caption: caption, data: "gallery", display: size.0)
+    }
+}
+
+extension String {
+    /// The string with its first letter upper-cased ("layers 0–2" → "Layers 0–2").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
