@@ -9,5 +9,6 @@ enum CommandRegistry {
         SynthCommand.self,
         BenchCommand.self,
         ReportCommand.self,
+        CompareCommand.self,
     ]
 }
