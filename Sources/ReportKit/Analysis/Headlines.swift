@@ -101,9 +101,10 @@ struct Headlines {
         let rows = sinkLayers.filter { $0.detection.receivedRatio != nil }
         guard !rows.isEmpty else { return nil }
         let ratios = rows.compactMap { $0.detection.receivedRatio }
-        let verb = ratios.allSatisfy { $0 >= 1 } ? "receive" : "receive, relative to the other patch tokens,"
-        return "Sinks \(verb) \(Format.range(ratios, Format.times)) the mean attention of the other patch tokens at "
-            + "\(Format.layerPhrase(rows.map(\.layer), in: layers))."
+        let less = rows.filter { ($0.detection.receivedRatio ?? 1) < 1 }.map(\.layer)
+        return "Sinks receive \(Format.range(ratios, Format.times)) the mean attention of the other patch tokens at "
+            + "\(Format.layerPhrase(rows.map(\.layer), in: layers))"
+            + (less.isEmpty ? "." : " (less than the other patch tokens at \(Format.layerPhrase(less, in: layers))).")
     }
 
     func correlation() -> String? {

@@ -24,7 +24,8 @@ struct ComparePage {
         var panels: [HTML] = []
         for s in stores where s.layers.count >= 2 {
             let names = s.layers.map(String.init)
-            let side = min(860, 280 + 36 * s.layers.count)
+            // Two matrices side by side on a 1400 px page when there are two stores.
+            let side = min(stores.count == 2 ? 580 : 820, 280 + 36 * s.layers.count)
             panels.append(try figures.add(
                 MatrixHeatmap(grid: GridValues(rows: s.layers.count, columns: s.layers.count, values: s.cka.flatMap { $0.map { $0 ?? .nan } }),
                               rowLabels: names, columnLabels: names, title: "Store \(s.name): CKA between layers", xLabel: "layer",

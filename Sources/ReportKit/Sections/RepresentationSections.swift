@@ -53,7 +53,7 @@ extension ReportContext {
                                      caption: "Hidden states at layer \(l) projected on their first two principal components. " + sampling,
                                      data: "pca.scatter")
         let why = config.focusLayer != nil ? "Layer \(l) was chosen with --focus-layer."
-            : r.totalSinks > 0 ? "Layer \(l) is the layer with the most sinks." : "No shown layer has sinks; the last layer is shown."
+            : r.totalSinks > 0 ? "Layer \(l) has the most sinks (the deepest such layer on a tie)." : "No shown layer has sinks; the last layer is shown."
         return (Page.Section(id: "pca", heading: "PCA of sink and non-sink tokens", body: .paragraph(why) + figure),
                 PCAFacts(available: true, note: nil, layer: l, explainedVarianceRatio: ratio, scatter: scatter))
     }
