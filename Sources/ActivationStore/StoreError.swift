@@ -20,6 +20,7 @@ public enum StoreError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case writeFailed(path: String, reason: String)
     case labels(file: String, problem: String)
     case importFailed(file: String, problem: String)
+    case notLVLMStore(path: String)
 
     public var description: String {
         switch self {
@@ -59,6 +60,8 @@ public enum StoreError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "\(file): \(problem)."
         case let .importFailed(file, problem):
             return "\(file): cannot import: \(problem)."
+        case let .notLVLMStore(path):
+            return "\(path): the store holds no language-model data; import an LVLM dump with 'sinkscope import --lvlm'."
         }
     }
 

@@ -7,8 +7,13 @@ enum CommandRegistry {
         ImportCommand.self,
         DetectCommand.self,
         SynthCommand.self,
+        ProbeCommand.self,
         BenchCommand.self,
+        ExtractCommand.self,
         ReportCommand.self,
         CompareCommand.self,
+        PathwayCommand.self,
+        NotebookCommand.self,
+        DemoCommand.self,
     ]
 }

@@ -33,6 +33,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var notes: [String]
     /// The tool that wrote the store.
     public var createdBy: String
+    /// The language-model side of a store imported from an LVLM dump (`sinkscope import --lvlm`);
+    /// nil (and absent from the JSON) for every other store, so older stores read unchanged.
+    public var lvlm: LVLMInfo?
 
     public init(model: ModelInfo, capturedLayers: [Int], hiddenDType: DType, preprocessing: [String: String]?) {
         format = Self.formatName
@@ -53,7 +56,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, images, shards, preprocessing, masks, notes
+        case format, version, model, images, shards, preprocessing, masks, notes, lvlm
         case capturedLayers = "captured_layers"
         case hiddenDType = "hidden_dtype"
         case hasReceived = "has_received"

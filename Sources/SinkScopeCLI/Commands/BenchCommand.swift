@@ -13,6 +13,6 @@ struct BenchCommand: ParsableCommand {
             Example:
               .build/release/sinkscope bench probes --threads 2
             """,
-        subcommands: [BenchProbesCommand.self, BenchPlotsCommand.self]
+        subcommands: [BenchProbesCommand.self, BenchPlotsCommand.self, BenchExtractCommand.self]
     )
 }

@@ -23,12 +23,16 @@ struct ImportCommand: ParsableCommand {
             image,<column>,... whose image values are the image ids.
             Details: docs/store.md.
 
+            \(LVLMImportArguments.layoutHelp)
+
             Examples:
               sinkscope import Tests/Fixtures/example/example_dump.npz \\
                 --out runs/example-store \\
                 --labels Tests/Fixtures/example/example_labels.csv --overwrite
               sinkscope import batch0.npz batch1.npz --out runs/dinov2-reg \\
                 --prefix-tokens 5 --dtype f32
+              sinkscope import --lvlm llava_dump.npz --out runs/llava \\
+                --model-name llava-1.5-7b
             """)
 
     @Argument(help: "Dump files (.npz, .safetensors or .npy).")
@@ -76,6 +80,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    @OptionGroup(title: "LVLM dumps")
+    var lvlmArguments: LVLMImportArguments
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("Give at least one dump file to import.") }
         guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, not '\(dtype)'.") }
@@ -83,6 +90,7 @@ struct ImportCommand: ParsableCommand {
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1, not \(shardSize).") }
         if let prefixTokens, prefixTokens < 0 { throw ValidationError("--prefix-tokens must be 0 or more, not \(prefixTokens).") }
         if let grid, Self.parseGrid(grid) == nil { throw ValidationError("--grid must look like 16x16 (rows x cols), not '\(grid)'.") }
+        try lvlmArguments.check(resume: resume, keepAttention: keepAttention, prefixTokens: prefixTokens)
     }
 
     static func parseGrid(_ text: String) -> [Int]? {
@@ -110,6 +118,7 @@ struct ImportCommand: ParsableCommand {
 
     /// The text `run()` prints.
     func output() throws -> String {
+        if lvlmArguments.lvlm { return try lvlmOutput() }
         let s = try Importer.run(options)
         if json {
             let encoder = JSONEncoder()

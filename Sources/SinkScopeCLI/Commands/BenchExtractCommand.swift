@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import VisionModels
+
+/// `sinkscope bench extract`: the DINOv2 forward against onnxruntime, and extraction memory.
+struct BenchExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Time SinkScope's ViT forward against onnxruntime and measure extraction memory.",
+        discussion: """
+            Both sides run the built-in DINOv2 ViT-S/14 backbone on the same preprocessed photos
+            (the cache's sample photos, cycled), with the same batch size and thread count, and
+            return every block's output; onnxruntime runs scripts/bench_onnxruntime.py on the ONNX
+            file truncated after the last block. Rounds alternate between the two; the best round
+            of each is compared. Then `sinkscope extract --attention` runs as a child process over
+            50 and 200 images and its peak resident memory is printed: it should not grow.
+            Needs python3 with numpy, onnx and onnxruntime, and a release build.
+
+            Example:
+              .build/release/sinkscope bench extract --threads 2 --images 32 --rounds 3
+            """)
+
+    @Option(help: "Images per timing round.")
+    var images: Int = 32
+
+    @Option(help: "Images per forward pass (both sides).")
+    var batch: Int = 8
+
+    @Option(help: "Threads for both sides (OpenBLAS and workers; onnxruntime intra-op threads).")
+    var threads: Int = 2
+
+    @Option(help: "Timing rounds per side.")
+    var rounds: Int = 3
+
+    @Option(help: "A directory of photos (default: the cache's sample photos).")
+    var photos: String?
+
+    @Option(help: "The onnxruntime side's script.")
+    var script: String = "scripts/bench_onnxruntime.py"
+
+    @Option(help: "Python interpreter with numpy, onnx and onnxruntime.")
+    var python: String = "python3"
+
+    @Option(help: "Image counts for the memory runs, comma-separated.")
+    var memory: String = "50,200"
+
+    @Flag(help: "Skip onnxruntime; time SinkScope only.")
+    var noOnnxruntime = false
+
+    @Flag(help: "Skip the memory runs.")
+    var noMemory = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard images >= 1, batch >= 1, threads >= 1, rounds >= 1 else {
+            throw ValidationError("--images, --batch, --threads and --rounds must be at least 1.")
+        }
+        guard memoryCounts != nil else { throw ValidationError("--memory must be comma-separated image counts such as 50,200; got '\(memory)'.") }
+        if !noOnnxruntime, !FileManager.default.fileExists(atPath: script) {
+            throw ValidationError("the onnxruntime script \(script) does not exist; run from the repository root, pass --script, or use --no-onnxruntime.")
+        }
+    }
+
+    var memoryCounts: [Int]? {
+        let values = memory.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    func run() throws {
+        let resolver = ModelResolver()
+        var options = ExtractBenchmark.Options(photos: photos.map { URL(fileURLWithPath: $0) } ?? resolver.cache.appendingPathComponent("photos"))
+        options.images = images
+        options.batch = batch
+        options.threads = threads
+        options.rounds = rounds
+        options.script = noOnnxruntime ? nil : URL(fileURLWithPath: script)
+        options.python = python
+        options.executable = noMemory ? nil : Bundle.main.executableURL
+        options.memoryCounts = memoryCounts ?? []
+        let result = try ExtractBenchmark.run(options) { FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8)) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(ExtractBenchmark.table(result))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import TensorFiles
+import VisionModels
+
+/// `sinkscope extract --model MODEL --images DIR|LIST --out STORE`: run a ViT over images into a store.
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Run a ViT (DINOv2, CLIP vision, ViT) over images and store every layer's tokens.",
+        discussion: """
+            --model dinov2-small is the built-in DINOv2 ViT-S/14, converted once from the ONNX file
+            scripts/setup.sh fetches into ~/.cache/sinkscope/models/dinov2-small (see its
+            conversion.json). Any other value is a HuggingFace model folder (config.json +
+            model.safetensors, model_type dinov2, vit, clip or clip_vision_model); its
+            preprocessor_config.json is used when present, the architecture's defaults otherwise.
+
+            Layers: hidden.0 is the embedding output, hidden.l the output of block l (HF
+            hidden_states[l], before any final LayerNorm). --attention stores received.{l}
+            (head-mean column sum of the attention probabilities, l = 1..L); --keep-attention also
+            stores the whole maps attn.{l} [n, H, T, T]. Rerunning with the same --out resumes: images
+            already stored are skipped. Image ids are file names without extension.
+
+            Examples:
+              sinkscope extract --model dinov2-small --images ~/.cache/sinkscope/photos --out runs/photos --attention
+              sinkscope extract --model path/to/clip-vit-base-patch32 --images list.txt --out runs/clip \\
+                --labels labels.csv --layers 0,4,8,12 --dtype f32 --batch 4 --threads 2 --skip-bad
+            """)
+
+    @Option(help: "dinov2-small (built in) or the path of a HuggingFace model folder.")
+    var model: String
+
+    @Option(help: "A directory of images (.png .jpg .gif .bmp .webp) or a text file with one path per line.")
+    var images: String
+
+    @Option(help: "The store directory to write (resumed if it exists).")
+    var out: String
+
+    @Option(help: "A labels CSV with a header 'image,<column>,...'.")
+    var labels: String?
+
+    @Option(help: "Hidden-state layers to store: 'all' or a comma list such as 0,4,8.")
+    var layers: String = "all"
+
+    @Flag(help: "Store the attention received by each token, received.{l} [n, T].")
+    var attention = false
+
+    @Flag(help: "Also store whole attention maps attn.{l} [n, H, T, T] (large; implies --attention).")
+    var keepAttention = false
+
+    @Option(help: "Hidden-state dtype in the store: f16 or f32.")
+    var dtype: String = "f16"
+
+    @Option(help: "Images per forward pass.")
+    var batch: Int = 8
+
+    @Option(help: "Threads for BLAS, decoding and attention.")
+    var threads: Int = 2
+
+    @Flag(help: "Skip files that are not decodable images and list them in the summary.")
+    var skipBad = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch).") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
+        guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, got '\(dtype)'.") }
+        _ = try parsedLayers()
+    }
+
+    /// nil for "all", else the listed layers (checked against the model when it is loaded).
+    func parsedLayers() throws -> [Int]? {
+        if layers == "all" { return nil }
+        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.compactMap(Int.init)
+        guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 0 }) else {
+            throw ValidationError("--layers must be 'all' or comma-separated layer numbers such as 0,4,8; got '\(layers)'.")
+        }
+        return Array(Set(values)).sorted()
+    }
+
+    /// The text `run()` prints (the summary, or JSON with --json).
+    func output() throws -> String {
+        let config = ExtractionConfig(
+            model: model, images: URL(fileURLWithPath: images), output: URL(fileURLWithPath: out),
+            labels: labels.map { URL(fileURLWithPath: $0) }, layers: try parsedLayers(), receivedAttention: attention,
+            keepAttention: keepAttention, hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
+            skipBad: skipBad, progress: !quiet)
+        let summary = try Extractor.run(config)
+        guard json else { return summary.text }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+    }
+
+    func run() throws {
+        print(try output())
+    }
+}

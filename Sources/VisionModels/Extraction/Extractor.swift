@@ -1,0 +1,139 @@
+import ActivationStore
+import Foundation
+import LinearAlgebra
+import TensorFiles
+
+/// Runs a model over images and streams the activations into a store.
+///
+///     let summary = try Extractor.run(ExtractionConfig(model: "dinov2-small", images: photos, output: store))
+///
+/// Batches of `batchSize` images are decoded (in parallel), run through the forward pass, and
+/// appended to a `StoreWriter`, which writes a shard every `imagesPerShard` images; the manifest is
+/// committed after every shard. Memory therefore holds one batch and one shard, whatever the number
+/// of images. Rerunning into the same store resumes: images whose id is already stored are skipped.
+public enum Extractor {
+    public static func run(_ config: ExtractionConfig) throws -> ExtractionSummary {
+        let start = Date()
+        guard config.batchSize >= 1 else { throw ModelError.badInput(reason: "the batch size \(config.batchSize) must be at least 1") }
+        guard config.threads >= 1 else { throw ModelError.badInput(reason: "the thread count \(config.threads) must be at least 1") }
+        BLASThreads.set(config.threads)
+
+        let folder = try ModelResolver(cache: config.cache).resolve(config.model)
+        let model = try folder.load()
+        let spec = model.spec
+        let layers = config.layers ?? Array(0...spec.layers)
+        if let bad = layers.first(where: { !(0...spec.layers).contains($0) }) {
+            throw ModelError.badInput(reason: "layer \(bad) does not exist; \(spec.architecture) has hidden states 0...\(spec.layers)")
+        }
+        let pipeline = ImagePipeline(preprocessor: try Preprocessor.load(modelDirectory: folder.url, architecture: spec.architecture))
+        guard let size = pipeline.preprocessor.targetSize else {
+            throw ModelError.badInput(reason: "the preprocessing of \(folder.url.path) has no fixed output size (no crop or exact resize), so images would give different token counts")
+        }
+        _ = try model.positionEmbeddings(gridRows: size.height / spec.patchSize, gridCols: size.width / spec.patchSize)
+
+        var entries = try ImageSource(path: config.images).items.map { ImageEntry(id: $0.id, source: $0.url.path) }
+        if let labels = config.labels { entries = try LabelsTable(url: labels).apply(to: entries) }
+
+        let info = ModelInfo(
+            name: config.model == ModelResolver.builtInName ? config.model : folder.url.lastPathComponent,
+            architecture: spec.architecture, patchSize: spec.patchSize, imageSize: size.height, hiddenSize: spec.hiddenSize,
+            heads: spec.heads, layers: spec.layers, prefixTokens: spec.prefixTokens,
+            grid: [size.height / spec.patchSize, size.width / spec.patchSize])
+        var preprocessing = pipeline.preprocessor.manifestEntry
+        preprocessing["model_folder"] = folder.url.path
+        if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("conversion.json").path) {
+            preprocessing["weights"] = "converted, see \(folder.url.appendingPathComponent("conversion.json").path)"
+        }
+        let perShard = config.imagesPerShard ?? shardSize(info: info, layers: layers.count, config: config)
+        let writer = try StoreWriter(
+            url: config.output, model: info, layers: layers, hiddenDType: config.hiddenDType, imagesPerShard: perShard,
+            keepAttention: config.keepAttention, preprocessing: preprocessing, resume: true)
+
+        let stored = writer.storedImageIDs
+        let pending = entries.filter { !stored.contains($0.id) }
+        let capture = CaptureRequest(
+            hiddenLayers: Set(layers), received: config.receivedAttention,
+            attentionLayers: config.keepAttention ? Set(1...spec.layers) : [])
+        let bar = ProgressBar(total: pending.count, unit: "images", label: "extract", enabled: config.progress)
+        var skipped: [SkippedImage] = []
+        var sinceCommit = 0
+        var extracted = 0
+
+        do {
+            for batchStart in stride(from: 0, to: pending.count, by: config.batchSize) {
+                let batch = Array(pending[batchStart..<min(batchStart + config.batchSize, pending.count)])
+                let decoded = decode(batch, pipeline: pipeline, threads: config.threads)
+                var good: [ImageEntry] = []
+                var pixels: [Float] = []
+                for (entry, result) in zip(batch, decoded) {
+                    switch result {
+                    case .success(let x):
+                        good.append(entry)
+                        pixels += x
+                    case .failure(let error):
+                        guard config.skipBad, error.isBadImageFile else { throw error }
+                        skipped.append(SkippedImage(id: entry.id, error: error))
+                        bar.advance()
+                    }
+                }
+                guard !good.isEmpty else { continue }
+                let captures = try model.forward(
+                    pixels: pixels, images: good.count, height: size.height, width: size.width, capture: capture, threads: config.threads)
+                for (entry, c) in zip(good, captures) {
+                    try writer.append(ImageActivations(
+                        image: entry, hidden: c.hidden, received: config.receivedAttention ? c.received : nil,
+                        attention: config.keepAttention ? c.attention : nil))
+                }
+                extracted += good.count
+                sinceCommit += good.count
+                bar.advance(good.count)
+                // The writer has just written a shard: checkpoint the manifest so an interrupted run resumes from here.
+                if sinceCommit >= perShard {
+                    try writer.commit()
+                    sinceCommit = 0
+                }
+            }
+            try writer.commit()
+        } catch {
+            // Keep every complete image of this run (so a rerun resumes), then report the error.
+            try? writer.commit()
+            bar.finish()
+            throw error
+        }
+        bar.finish()
+        let seconds = Date().timeIntervalSince(start)
+        return ExtractionSummary(
+            store: config.output.path, model: info.name, architecture: spec.architecture, layers: layers.sorted(), tokens: info.tokens,
+            hiddenSize: spec.hiddenSize, extracted: extracted, alreadyStored: entries.count - pending.count,
+            storeImages: writer.imageCount, skipped: skipped, seconds: seconds,
+            imagesPerSecond: seconds > 0 ? Double(extracted) / seconds : 0, peakResidentMiB: peakResidentMiB())
+    }
+
+    /// Decodes and preprocesses a batch, `threads` files at a time; one result per entry, in order.
+    static func decode(_ batch: [ImageEntry], pipeline: ImagePipeline, threads: Int) -> [Result<[Float], ImageError>] {
+        var results = [Result<[Float], ImageError>](repeating: .success([]), count: batch.count)
+        results.withUnsafeMutableBufferPointer { out in
+            parallelFor(batch.count, threads: threads) { range in
+                for i in range {
+                    do {
+                        out[i] = .success(try pipeline.pixels(URL(fileURLWithPath: batch[i].source)))
+                    } catch let error as ImageError {
+                        out[i] = .failure(error)
+                    } catch {
+                        out[i] = .failure(.unreadable(path: batch[i].source, reason: "\(error)"))
+                    }
+                }
+            }
+        }
+        return results
+    }
+
+    /// Images per shard for about 64 MiB of encoded tensors per shard (at least 1, at most 256).
+    static func shardSize(info: ModelInfo, layers: Int, config: ExtractionConfig) -> Int {
+        let t = info.tokens, d = info.hiddenSize
+        var bytes = layers * t * d * config.hiddenDType.byteSize + (info.layers + 1) * t * 4
+        if config.receivedAttention { bytes += info.layers * t * 4 }
+        if config.keepAttention { bytes += info.layers * info.heads * t * t * 4 }
+        return max(1, min(256, (64 << 20) / max(bytes, 1)))
+    }
+}
