@@ -64,28 +64,11 @@ final class ReportPartsTests: XCTestCase {
         XCTAssertTrue(notImage.note?.contains("could not be decoded") ?? false)
     }
 
-    func testProbeResultsInTheShapesThePipelineWrites() throws {
+    func testUnreadableProbeResultsAreOneSentence() throws {
         let dir = temporaryDirectory("probe-results")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let json = """
-            {"results": [
-              {"layer": 4, "group": "sinks:norm", "target": "label:shape", "probe": "logistic", "metric": "accuracy",
-               "score": 0.8, "ci_lower": 0.7, "ci_upper": 0.9, "control": 0.5},
-              {"layer": 8, "group": {"name": "cls"}, "target": "label:shape", "probe": {"kind": "logistic"},
-               "score": {"value": 0.9, "lower": 0.85, "upper": 0.95}, "selectivity": 0.3}
-            ]}
-            """
-        try Data(json.utf8).write(to: dir.appendingPathComponent("results.json"))
-        let facts = try ProbeResultsReader.read(dir)
-        XCTAssertEqual(facts.rows.count, 2)
-        XCTAssertEqual(facts.rows[0].selectivity ?? 0, 0.3, accuracy: 1e-12)
-        XCTAssertEqual(facts.rows[1].group, "cls")
-        XCTAssertEqual(facts.rows[1].probe, "logistic")
-        XCTAssertEqual(facts.rows[1].lower, 0.85)
-        XCTAssertEqual(facts.rows[1].metric, "score")
-
         try Data("[{\"group\": \"cls\"}]".utf8).write(to: dir.appendingPathComponent("results.json"))
-        XCTAssertThrowsError(try ProbeResultsReader.read(dir)) { XCTAssertTrue("\($0)".contains("no integer 'layer'")) }
+        XCTAssertThrowsError(try ProbeResultsReader.read(dir)) { XCTAssertTrue("\($0)".contains("neither a sinkscope probe nor a probe suite")) }
         try Data("not json".utf8).write(to: dir.appendingPathComponent("results.json"))
         XCTAssertThrowsError(try ProbeResultsReader.read(dir)) { XCTAssertTrue("\($0)".contains("not valid JSON")) }
     }
