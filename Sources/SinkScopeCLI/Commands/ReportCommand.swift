@@ -50,7 +50,7 @@ struct ReportCommand: ParsableCommand {
     var sampleImages: Int = 32
 
     @Option(help: "Tokens sampled for the layer x layer CKA.")
-    var ckaTokens: Int = 1536
+    var ckaTokens: Int = 1024
 
     @Option(help: "Seed of every subsample.")
     var seed: UInt64 = 0
