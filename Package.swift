@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "ONNXFormat", "CGD", "CBLAS"]),
         .target(
             name: "SinkAnalysis",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Yams"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "VisionModels", "Yams"]),
         .target(name: "Plotting", dependencies: ["CGD"]),
         .target(
             name: "ReportKit",

@@ -11,6 +11,7 @@ enum CommandRegistry {
         BenchCommand.self,
         ExtractCommand.self,
         ReportCommand.self,
+        PathwayCommand.self,
         NotebookCommand.self,
         DemoCommand.self,
     ]

@@ -125,6 +125,18 @@ final class ProbeRunTests: XCTestCase {
         XCTAssertNil(r.controlScore)
     }
 
+    /// The store has 4 shards; PCA accumulated shard by shard equals PCA of all samples at once.
+    func testStreamedPCAEqualsInMemoryPCA() throws {
+        let store = try makeStore()
+        XCTAssertEqual(store.manifest.shards.count, 4)
+        let r = try ProbeRun.run(spec("sinks:norm", nil, .pca), store: store, showProgress: false).results[1]
+        let samples = try ProbeSamples.gather(from: store, layer: 1, group: .sinks("norm"), reduce: nil,
+                                              images: Array(0..<30), seed: 1)
+        let direct = try PCA(components: 3, method: .exact).fit(samples.x)
+        assertClose(try XCTUnwrap(r.explainedVarianceRatio), direct.explainedVarianceRatio, absolute: 1e-9, relative: 1e-6)
+        XCTAssertEqual(r.n, 60)
+    }
+
     func testPermutationPValue() throws {
         let store = try makeStore()
         var s = spec("cls", "label:shape", .logistic, bootstrap: 0)

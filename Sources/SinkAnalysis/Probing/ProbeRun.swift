@@ -9,7 +9,8 @@ import LinearAlgebra
 /// - logistic / ridge: k-fold cross-validation grouped by image (`CrossValidatedProbe`),
 ///   bootstrap interval over images, the control task (`ControlTask`, same pipeline) and
 ///   selectivity, and optionally a permutation p-value;
-/// - pca: fit on all samples and report the explained-variance ratios.
+/// - pca: exact PCA from a covariance accumulated shard by shard (`CovarianceAccumulator`), so a
+///   store larger than memory works; reports the explained-variance ratios.
 public enum ProbeRun {
     /// - Parameters:
     ///   - spec: what to probe; validated first.
@@ -66,27 +67,23 @@ public enum ProbeRun {
 
     // MARK: - One layer
 
-    static func evaluate(_ spec: ProbeSpec, store: StoreReader, layer: Int) throws -> ProbeResult {
+    /// One layer of `spec`. `inputs` (probe suites) supplies in-memory masks, patch colours and
+    /// samples already gathered; the numbers are the same as without them.
+    static func evaluate(_ spec: ProbeSpec, store: StoreReader, layer: Int, inputs: ProbeInputs = ProbeInputs()) throws -> ProbeResult {
         var notes: [String] = []
-        let target = try ProbeTargetBuilder(spec: spec, store: store)
+        let target = try ProbeTargetBuilder(spec: spec, store: store, patchColors: inputs.patchColors)
         if target.skippedImages > 0 { notes.append("\(target.skippedImages) images without the label were left out") }
-        var samples = try ProbeSamples.gather(from: store, layer: layer, group: spec.group, reduce: spec.reduce,
-                                              images: target.images, seed: spec.seed)
-        if samples.emptyImages > 0 { notes.append("\(samples.emptyImages) images had no token in the group") }
         var result = ProbeResult(
             layer: layer, group: spec.group.description, reduce: spec.reduce?.rawValue ?? "token",
             target: spec.probe == .pca ? "-" : (spec.target?.description ?? "-"), probe: spec.probe.rawValue,
             metric: "", score: .nan, n: 0, images: 0, details: [:], notes: notes)
+        if spec.probe == .pca { return try streamedPCA(spec, store: store, layer: layer, result: result, inputs: inputs) }
 
-        if spec.probe == .pca {
-            let fitted = try PCA(components: spec.components, seed: spec.seed).fit(samples.x)
-            result.metric = "explained_variance_ratio"
-            result.score = fitted.explainedVarianceRatio.reduce(0, +)
-            result.explainedVarianceRatio = fitted.explainedVarianceRatio
-            result.n = samples.x.rows
-            result.images = Set(samples.image).count
-            return result
-        }
+        let key = ProbeInputs.SampleKey(group: spec.group, reduce: spec.reduce)
+        var samples = try inputs.cached(key, images: target.images)
+            ?? ProbeSamples.gather(from: store, layer: layer, group: spec.group, reduce: spec.reduce,
+                                   images: target.images, seed: spec.seed, inputs: inputs)
+        if samples.emptyImages > 0 { result.notes.append("\(samples.emptyImages) images had no token in the group") }
 
         let built = try target.values(for: &samples)
         result.n = samples.x.rows
@@ -135,6 +132,41 @@ public enum ProbeRun {
                 }.pValue
             }
         }
+        return result
+    }
+
+    /// Exact PCA of the group's samples at `layer`, the covariance accumulated one shard at a time.
+    /// With samples cached in `inputs`, they are fed one shard's rows at a time, exactly the
+    /// blocks `forEachShard` would gather, so the covariance is the same to the last bit.
+    static func streamedPCA(_ spec: ProbeSpec, store: StoreReader, layer: Int, result: ProbeResult,
+                            inputs: ProbeInputs = ProbeInputs()) throws -> ProbeResult {
+        var accumulator = CovarianceAccumulator(features: store.model.hiddenSize)
+        accumulator.name = "the layer \(layer) hidden states"
+        var images = Set<Int>()
+        if let all = inputs.samples[ProbeInputs.SampleKey(group: spec.group, reduce: spec.reduce)] {
+            for shard in store.manifest.shards {
+                let rows = all.image.indices.filter { shard.imageRange.contains(all.image[$0]) }
+                guard !rows.isEmpty else { continue }
+                try accumulator.add(all.x.rows(rows))
+                images.formUnion(rows.map { all.image[$0] })
+            }
+        } else {
+            try ProbeSamples.forEachShard(from: store, layer: layer, group: spec.group, reduce: spec.reduce, seed: spec.seed,
+                                          inputs: inputs) { s in
+                try accumulator.add(s.x)
+                images.formUnion(s.image)
+            }
+        }
+        guard accumulator.count > 0 else { throw ProbeError.emptyGroup(name: spec.group.description) }
+        let fitted = try PCA(components: spec.components, method: .exact, seed: spec.seed).fit(accumulator)
+        var result = result
+        result.metric = "explained_variance_ratio"
+        result.score = fitted.explainedVarianceRatio.reduce(0, +)
+        result.explainedVarianceRatio = fitted.explainedVarianceRatio
+        result.n = accumulator.count
+        result.images = images.count
+        let skipped = store.images.count - images.count
+        if skipped > 0 { result.notes.append("\(skipped) images had no token in the group") }
         return result
     }
 

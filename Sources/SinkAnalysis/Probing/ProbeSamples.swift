@@ -15,13 +15,41 @@ public struct ProbeSamples: Sendable, Equatable {
     public var emptyImages: Int
 
     /// Reads `layer` for `images` chunk by chunk (never the whole layer at once) and keeps the
-    /// tokens of `group`, reduced per image when `reduce` is set.
+    /// tokens of `group`, reduced per image when `reduce` is set. Masks in `inputs` are used
+    /// instead of the store's.
     /// - Throws: `ProbeError.emptyGroup` when no image has a token in the group,
     ///   `.invalidParameter` for `cls` on a model without prefix tokens, `.nonFinite` for NaN/Inf
     ///   activations, and `StoreError` from the store (missing layer or mask).
     public static func gather(
         from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: [Int],
-        seed: UInt64, chunk: Int = 64
+        seed: UInt64, chunk: Int = 64, inputs: ProbeInputs = ProbeInputs()
+    ) throws -> ProbeSamples {
+        let samples = try gatherAllowingEmpty(from: store, layer: layer, group: group, reduce: reduce, images: images,
+                                              seed: seed, chunk: chunk, inputs: inputs)
+        guard !samples.image.isEmpty else { throw ProbeError.emptyGroup(name: group.description) }
+        return samples
+    }
+
+    /// Streams the group's samples one store shard at a time, so a pass over a store larger
+    /// than memory (PCA's covariance) holds one shard's samples at most. Shards without
+    /// samples are skipped. Sampling is the same as `gather` (random groups use per-image streams).
+    /// - Parameter images: the store indices to use (all if nil).
+    public static func forEachShard(
+        from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: Set<Int>? = nil,
+        seed: UInt64, inputs: ProbeInputs = ProbeInputs(), _ body: (ProbeSamples) throws -> Void
+    ) throws {
+        try store.forEachShard { shard in
+            let chosen = shard.imageRange.filter { images?.contains($0) ?? true }
+            guard !chosen.isEmpty else { return }
+            let samples = try gatherAllowingEmpty(from: store, layer: layer, group: group, reduce: reduce, images: chosen,
+                                                  seed: seed, chunk: chosen.count, inputs: inputs)
+            if !samples.image.isEmpty { try body(samples) }
+        }
+    }
+
+    static func gatherAllowingEmpty(
+        from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: [Int],
+        seed: UInt64, chunk: Int, inputs: ProbeInputs = ProbeInputs()
     ) throws -> ProbeSamples {
         let model = store.model
         let (t, d, prefix) = (model.tokens, model.hiddenSize, model.prefixTokens)
@@ -34,7 +62,9 @@ public struct ProbeSamples: Sendable, Equatable {
         while start < images.count {
             let batch = Array(images[start..<min(start + chunk, images.count)])
             let hidden = try store.hidden(layer: layer, images: batch)            // [b, T, D]
-            let masks = try group.method.map { try store.mask(method: $0, layer: layer, images: batch) }   // [b, T]
+            let masks = try group.method.map {                                                          // [b, T]
+                try inputs.mask($0, images: batch, tokens: t) ?? store.mask(method: $0, layer: layer, images: batch)
+            }
             let norms = reduce == .maxnorm ? try store.norms(layer: layer, images: batch) : nil             // [b, T]
             for (b, imageIndex) in batch.enumerated() {
                 let mask = masks.map { Array($0[(b * t)..<((b + 1) * t)]) }
@@ -64,7 +94,6 @@ public struct ProbeSamples: Sendable, Equatable {
             }
             start += batch.count
         }
-        guard !imageOf.isEmpty else { throw ProbeError.emptyGroup(name: group.description) }
         return ProbeSamples(x: Matrix(rows: imageOf.count, cols: d, values: values), image: imageOf, token: tokenOf,
                             emptyImages: empty)
     }

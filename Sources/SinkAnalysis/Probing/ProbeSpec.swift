@@ -95,7 +95,10 @@ public struct ProbeSpec: Sendable, Equatable, Codable {
                                               allowed: "0 (no interval) or at least 100 (1000 recommended)")
         }
         if permutations < 0 { throw ProbeError.invalidParameter(name: "permutations", value: "\(permutations)", allowed: "≥ 0") }
-        if target == .position, reduce == .mean {
+        if target == .patchColor, probe == .logistic {
+            throw ProbeError.invalidParameter(name: "probe", value: "logistic", allowed: "ridge for a patch_color target (colours are continuous)")
+        }
+        if target?.isPositional == true, reduce == .mean {
             throw ProbeError.invalidParameter(name: "reduce", value: "mean", allowed: "absent or maxnorm for a position target (a mean of tokens has no position)")
         }
     }

@@ -13,12 +13,15 @@ struct ProbeTargetBuilder {
     /// Store indices of the images that have the target.
     let images: [Int]
     let skippedImages: Int
+    /// `[N, P, 3]` patch colours given by the caller (read from the store's images when nil).
+    let patchColors: [Float]?
 
     var isControl: Bool { if case .control = spec.target { return true } else { return false } }
 
-    init(spec: ProbeSpec, store: StoreReader) throws {
+    init(spec: ProbeSpec, store: StoreReader, patchColors: [Float]? = nil) throws {
         self.spec = spec
         self.store = store
+        self.patchColors = patchColors
         let all = Array(store.images.indices)
         switch spec.target {
         case .label(let c)?, .control(let c?)?:
@@ -30,7 +33,7 @@ struct ProbeTargetBuilder {
                                                   allowed: "written control:COLUMN when the store has \(columns.count) label columns (\(columns.joined(separator: ", ")))")
             }
             column = columns[0]
-        case .position?, nil:
+        case .position?, .gridRow?, .gridColumn?, .patchColor?, nil:
             column = nil
         }
         if let column, spec.probe != .pca {
@@ -46,24 +49,37 @@ struct ProbeTargetBuilder {
         skippedImages = all.count - images.count
     }
 
-    /// The targets of `samples`; for position targets, samples of prefix tokens (CLS,
-    /// registers) have no patch position and are dropped from `samples`.
+    /// The targets of `samples`; for positional targets (position, row, column, patch colour),
+    /// samples of prefix tokens (CLS, registers) have no patch and are dropped from `samples`.
     func values(for samples: inout ProbeSamples) throws -> Values {
-        if spec.target == .position {
+        if let target = spec.target, target.isPositional {
             let prefix = store.model.prefixTokens
             let keep = samples.token.indices.filter { samples.token[$0] >= prefix }
-            guard !keep.isEmpty else { throw ProbeError.emptyGroup(name: "\(spec.group) patch tokens (position target)") }
+            guard !keep.isEmpty else { throw ProbeError.emptyGroup(name: "\(spec.group) patch tokens (\(target) target)") }
             if keep.count < samples.token.count {
                 samples = ProbeSamples(x: samples.x.rows(keep), image: keep.map { samples.image[$0] },
                                        token: keep.map { samples.token[$0] }, emptyImages: samples.emptyImages)
             }
             let (rows, cols) = (store.model.grid[0], store.model.grid[1])
             let patch = samples.token.map { $0 - prefix }
-            if spec.probe == .logistic { return .classes(patch, count: rows * cols) }
-            // (row, col) scaled to [0, 1] so both outputs weigh the same in R².
-            return .values(MatrixD(rows: patch.count, cols: 2, values: patch.flatMap { p in
-                [Double(p / cols) / Double(max(rows - 1, 1)), Double(p % cols) / Double(max(cols - 1, 1))]
-            }))
+            switch target {
+            case .gridRow, .gridColumn:
+                let (value, count) = target == .gridRow ? (patch.map { $0 / cols }, rows) : (patch.map { $0 % cols }, cols)
+                if spec.probe == .logistic { return .classes(value, count: count) }
+                return .values(MatrixD(rows: value.count, cols: 1, values: value.map(Double.init)))
+            case .patchColor:
+                let colors = try patchColors ?? PatchColors.load(store: store)   // [N, P, 3]
+                let p = rows * cols
+                return .values(MatrixD(rows: patch.count, cols: 3, values: zip(samples.image, patch).flatMap { i, q in
+                    (0..<3).map { Double(colors[(i * p + q) * 3 + $0]) }
+                }))
+            default:
+                if spec.probe == .logistic { return .classes(patch, count: rows * cols) }
+                // (row, col) scaled to [0, 1] so both outputs weigh the same in R².
+                return .values(MatrixD(rows: patch.count, cols: 2, values: patch.flatMap { p in
+                    [Double(p / cols) / Double(max(rows - 1, 1)), Double(p % cols) / Double(max(cols - 1, 1))]
+                }))
+            }
         }
         let column = column!
         let strings = samples.image.map { store.images[$0].labels[column]! }
@@ -94,14 +110,19 @@ struct ProbeTargetBuilder {
         return .values(MatrixD(rows: numbers.count, cols: 1, values: numbers))
     }
 
-    /// Control-task types: the token position for position targets (a consistent random
-    /// position per position), the image for label targets.
+    /// Control-task types: the token position for position, row and column targets (a
+    /// consistent random position per position), each sample on its own for patch colours (a
+    /// plain permutation: a colour is not a property of a type), the image for label targets.
     func controlTypes(_ samples: ProbeSamples) -> [Int] {
-        spec.target == .position ? samples.token : samples.image
+        switch spec.target {
+        case .patchColor?: return Array(samples.token.indices)
+        case let t? where t.isPositional: return samples.token
+        default: return samples.image
+        }
     }
 
-    /// Permutations move image labels between images; position targets permute freely.
+    /// Permutations move image labels between images; positional targets permute freely.
     func permutationGroups(_ samples: ProbeSamples) -> [Int]? {
-        spec.target == .position ? nil : samples.image
+        spec.target?.isPositional == true ? nil : samples.image
     }
 }

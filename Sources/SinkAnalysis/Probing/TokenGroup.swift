@@ -68,20 +68,30 @@ public enum TokenGroup: Sendable, Equatable, Hashable, Codable, LosslessStringCo
     }
 }
 
-/// What a probe predicts. Written as a string: `label:COLUMN`, `position`, `control` or
-/// `control:COLUMN`.
+/// What a probe predicts. Written as a string: `label:COLUMN`, `position`, `position:row`,
+/// `position:col`, `patch_color`, `control` or `control:COLUMN`.
 public enum ProbeTarget: Sendable, Equatable, Hashable, Codable, LosslessStringConvertible {
     /// The image's value in a labels column (classes for logistic, numbers for ridge).
     case label(String)
     /// The token's patch position: (row, col) scaled to [0, 1] for ridge, the patch index as a
     /// class for logistic. Needs token samples or `reduce: maxnorm`.
     case position
+    /// The token's grid row (`position:row`) or column (`position:col`): classes for logistic,
+    /// numbers for ridge. Needs token samples or `reduce: maxnorm`.
+    case gridRow, gridColumn
+    /// The mean colour (R, G, B in [0, 1]) of the token's patch in the image the model saw
+    /// (`patch_color`, see `PatchColors`): three outputs for ridge. Needs token samples or
+    /// `reduce: maxnorm`, and the image files the store was extracted from.
+    case patchColor
     /// The Hewitt–Liang control version of `label:COLUMN` as the target itself (COLUMN may be
     /// omitted when the store has a single label column).
     case control(String?)
 
     public init?(_ text: String) {
         if text == "position" { self = .position; return }
+        if text == "position:row" { self = .gridRow; return }
+        if text == "position:col" { self = .gridColumn; return }
+        if text == "patch_color" { self = .patchColor; return }
         if text == "control" { self = .control(nil); return }
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[1].isEmpty else { return nil }
@@ -96,11 +106,22 @@ public enum ProbeTarget: Sendable, Equatable, Hashable, Codable, LosslessStringC
         switch self {
         case .label(let c): return "label:\(c)"
         case .position: return "position"
+        case .gridRow: return "position:row"
+        case .gridColumn: return "position:col"
+        case .patchColor: return "patch_color"
         case .control(let c): return c.map { "control:\($0)" } ?? "control"
         }
     }
 
-    public static let grammar = "label:COLUMN, position, control or control:COLUMN"
+    public static let grammar = "label:COLUMN, position, position:row, position:col, patch_color, control or control:COLUMN"
+
+    /// Whether the target belongs to a single patch token (position, row, column, patch colour).
+    public var isPositional: Bool {
+        switch self {
+        case .position, .gridRow, .gridColumn, .patchColor: return true
+        case .label, .control: return false
+        }
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()

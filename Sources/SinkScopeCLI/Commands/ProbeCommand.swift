@@ -4,12 +4,15 @@ import Foundation
 import LinearAlgebra
 import SinkAnalysis
 
-/// `sinkscope probe`: one probe over a store's layers, without a suite file.
+/// `sinkscope probe`: a probe suite (`Probes/SUITE.yaml`), or one probe given by flags, over a store's layers.
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Run one probe (logistic, ridge or PCA) on a token group over a store's layers.",
+        abstract: "Run a probe suite, or one probe (logistic, ridge or PCA) on a token group, over a store's layers.",
         discussion: """
+            With a suite file (see Probes/README.md), every group × target × probe it declares runs at \
+            every layer; --layers may narrow its layers, and the flags that describe a single probe \
+            are not used. Without one, the flags below describe the probe.
             Groups: cls, patches, sinks:METHOD, nonsinks:METHOD (masks written by `detect`), random:K \
             (K random patches per image), matched:METHOD (as many random non-sink patches as the image \
             has sinks). Without --reduce every token is a sample and folds are grouped by image (no \
@@ -22,20 +25,24 @@ struct ProbeCommand: ParsableCommand {
             Writes DIR/results.json and DIR/results.csv (one row per layer).
 
             Examples:
+              sinkscope probe Probes/global-vs-local.yaml --store /tmp/synth-store --out /tmp/global-vs-local
               sinkscope probe --store /tmp/synth-store --layers all --group cls --target label:shape --probe logistic --out /tmp/probe-cls
               sinkscope probe --store /tmp/synth-store --group sinks:norm --reduce mean --target label:shape --probe logistic --out /tmp/probe-sinks
               sinkscope probe --store /tmp/synth-store --group patches --target position --probe ridge --layers 0,6,12 --out /tmp/probe-pos
               sinkscope probe --store /tmp/synth-store --group patches --probe pca --components 10 --out /tmp/pca
             """)
 
+    @Argument(help: "A probe-suite YAML file (e.g. Probes/position.yaml); leave out to describe one probe with the flags.")
+    var suite: String?
+
     @Option(help: "The store directory (made by extract or import).")
     var store: String
 
-    @Option(help: "Layers: 'all' or a comma-separated list such as 0,4,8.")
-    var layers: String = "all"
+    @Option(help: "Layers: 'all' (default) or a comma-separated list such as 0,4,8; with a suite, narrows the suite's layers.")
+    var layers: String?
 
-    @Option(help: "Token group: \(TokenGroup.grammar).")
-    var group: String
+    @Option(help: "Token group: \(TokenGroup.grammar) (single probe).")
+    var group: String?
 
     @Option(help: "One sample per image: mean or maxnorm (default: one sample per token).")
     var reduce: String?
@@ -43,8 +50,8 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "What to predict: \(ProbeTarget.grammar) (not used by pca).")
     var target: String?
 
-    @Option(help: "Probe: logistic, ridge or pca.")
-    var probe: String
+    @Option(help: "Probe: logistic, ridge or pca (single probe).")
+    var probe: String?
 
     @Option(help: "Cross-validation folds (logistic, ridge).")
     var folds: Int = 5
@@ -80,15 +87,25 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        _ = try spec()
+        if suite != nil {
+            if let flag = [("--group", group), ("--probe", probe), ("--target", target), ("--reduce", reduce)].first(where: { $0.1 != nil }) {
+                throw ValidationError("\(flag.0) describes a single probe; a suite declares its groups, targets and probes in the file.")
+            }
+            if let layers, LayerSelection(layers) == nil {
+                throw ValidationError("--layers '\(layers)' must be 'all' or comma-separated layer numbers such as 0,4,8.")
+            }
+        } else {
+            _ = try spec()
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads).") }
     }
 
     /// The probe description the flags spell.
     func spec() throws -> ProbeSpec {
-        guard let layerSelection = LayerSelection(layers) else {
-            throw ValidationError("--layers '\(layers)' must be 'all' or comma-separated layer numbers such as 0,4,8.")
+        guard let layerSelection = LayerSelection(layers ?? "all") else {
+            throw ValidationError("--layers '\(layers ?? "")' must be 'all' or comma-separated layer numbers such as 0,4,8.")
         }
+        guard let group, let probe else { throw ValidationError("give a suite file, or --group and --probe for a single probe.") }
         guard let tokenGroup = TokenGroup(group) else { throw ValidationError("--group '\(group)' must be one of \(TokenGroup.grammar).") }
         guard let kind = ProbeKind(rawValue: probe) else { throw ValidationError("--probe '\(probe)' must be logistic, ridge or pca.") }
         var reduction: Reduction? = nil
@@ -113,6 +130,7 @@ struct ProbeCommand: ParsableCommand {
     func output() throws -> String {
         if let threads { BLASThreads.set(threads) }
         let reader = try StoreReader(url: URL(fileURLWithPath: store))
+        if let suite { return try suiteOutput(suite, store: reader) }
         let report = try ProbeRun.run(try spec(), store: reader)
         let directory = URL(fileURLWithPath: out)
         try ProbeRun.write(report, to: directory)
@@ -122,5 +140,16 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         print(try output())
+    }
+
+    /// Runs a suite file: one library call, then the table (or JSON) and where the results went.
+    func suiteOutput(_ path: String, store reader: StoreReader) throws -> String {
+        var document = try SuiteDocument(contentsOf: URL(fileURLWithPath: path))
+        if let layers, let narrowed = LayerSelection(layers) { document = document.narrowed(to: narrowed) }
+        let report = try SuiteRun.run(try ResolvedSuite(document, store: reader), store: reader)
+        let directory = URL(fileURLWithPath: out)
+        try report.write(to: directory)
+        if json { return String(decoding: try report.json(), as: UTF8.self) }
+        return report.table() + "\nwrote \(directory.appendingPathComponent("results.json").path) and results.csv"
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Everything `sinkscope pathway` finds about ViT sinks inside the LLM of an LVLM store; written
+/// as `pathway.json`. Shares are fractions of an LLM layer's attention (received ÷ query rows).
+public struct PathwayReport: Sendable, Codable, Equatable {
+    public var store: String
+    /// The LVLM's name, its ViT layer, P and the patch grid.
+    public var lvlm: String
+    public var vitLayer: Int
+    public var images: Int
+    public var visualTokens: Int
+    public var grid: [Int]
+    /// The ViT sink definition and what it found on the ViT layer.
+    public var vitMethod: String
+    public var vitParameters: [String: String]
+    public var vitThreshold: Double?
+    public var vitSinks: CountSummary
+    /// The LLM sink criterion (massive activations) and the LLM-emerged sinks it found at any layer.
+    public var llmCriterion: [String: String]
+    public var emergedSinks: CountSummary
+    /// Per LLM layer with attention: shares by group, ratios and the norm–attention correlation.
+    public var attention: [LayerAttentionShares]
+    /// Mean share by ViT-norm quantile bucket (nil without LLM attention).
+    public var normBuckets: NormBuckets?
+    /// Per LLM hidden layer: massive dimensions split into propagated and emerged.
+    public var dimensions: [LLMSinkLayer]
+    public var dimensionSplit: LLMSinkDimensionSplit
+    /// A few images' relevance maps.
+    public var relevance: [RelevanceMap]
+    /// Sentences worth reading with the numbers (no sinks, missing arrays, ...).
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case store, lvlm, images, grid, attention, dimensions, relevance, notes
+        case vitLayer = "vit_layer"
+        case visualTokens = "visual_tokens"
+        case vitMethod = "vit_method"
+        case vitParameters = "vit_parameters"
+        case vitThreshold = "vit_threshold"
+        case vitSinks = "vit_sinks"
+        case llmCriterion = "llm_criterion"
+        case emergedSinks = "emerged_sinks"
+        case normBuckets = "norm_buckets"
+        case dimensionSplit = "dimension_split"
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Reads `pathway.json`.
+    public static func read(_ url: URL) throws -> PathwayReport {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(PathwayReport.self, from: Data(contentsOf: url))
+    }
+}

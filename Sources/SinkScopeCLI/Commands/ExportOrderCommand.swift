@@ -1,0 +1,59 @@
+import ActivationStore
+import ArgumentParser
+import Foundation
+import SinkAnalysis
+
+/// `sinkscope pathway export-order --store S --out FILE`: per image, the permutation that moves
+/// ViT sinks to the front of the visual tokens, their position ids, and the sink / non-sink split.
+struct ExportOrderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-order",
+        abstract: "Write sink-aware token orders (sinks first, position ids kept) and the sink split as safetensors.",
+        discussion: """
+            Tensors: order.permutation [n, P] i64 (original visual token at each new slot:
+            sinks in original order, then the rest in original order), order.inverse [n, P],
+            order.position_ids [n, P] i64 (the original LLM positions, permuted alongside),
+            split.sink_mask [n, P] u8 (original order), split.sink_count [n] i64. The PyTorch
+            snippet that applies them is in docs/lvlm.md.
+
+            Examples:
+              sinkscope pathway export-order --store runs/llava --tau 100 \\
+                --out runs/llava-order.safetensors
+              sinkscope pathway export-order --store runs/dinov2 --layer 9 \\
+                --vit-method relative --k 3 --out /tmp/order.safetensors --json
+            """)
+
+    @OptionGroup var vit: ViTSinkArguments
+
+    @Option(help: "The ViT layer (default: the LVLM's vision layer; required for stores not imported with --lvlm).")
+    var layer: Int?
+
+    @Option(help: "The safetensors file to write.")
+    var out: String
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let layer, layer < 0 { throw ValidationError("--layer must be 0 or more, not \(layer).") }
+    }
+
+    /// The text `run()` prints.
+    func output() throws -> String {
+        let store = try StoreReader(url: URL(fileURLWithPath: vit.store))
+        let s = try SinkAwareOrder.export(store: store, detector: try vit.detector(), layer: layer, to: URL(fileURLWithPath: out))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(s), as: UTF8.self)
+        }
+        return """
+            wrote \(s.file): \(s.images) images x \(s.visualTokens) visual tokens, ViT layer \(s.vitLayer), method \(s.method)
+            sinks moved to the front: \(s.sinks.total) (\(String(format: "%.2f", s.sinks.meanPerImage)) per image, \(s.sinks.minPerImage)–\(s.sinks.maxPerImage)); position ids from \(s.positionIDs)
+            """
+    }
+
+    func run() throws {
+        print(try output())
+    }
+}
