@@ -23,6 +23,8 @@ public struct ProbeRow: Sendable, Codable, Equatable {
     /// Samples and images the score came from.
     public var n: Int
     public var images: Int
+    /// Classes of a classification target (chance accuracy is about 1 / classes).
+    public var classes: Int?
 }
 
 public struct ProbeFacts: Sendable, Codable, Equatable {
@@ -75,6 +77,7 @@ enum ProbeResultsReader {
     static func row(_ r: ProbeResult, layer: Int, group: String, target: String, probe: String, tag: String?) -> ProbeRow {
         ProbeRow(layer: layer, group: group, target: target, probe: probe, tag: tag, metric: r.metric, score: finite(r.score),
                  lower: finite(r.ciLower), upper: finite(r.ciUpper), level: r.ciLevel, control: finite(r.controlScore),
-                 selectivity: finite(r.selectivity), pValue: finite(r.pValue), n: r.n, images: r.images)
+                 selectivity: finite(r.selectivity), pValue: finite(r.pValue), n: r.n, images: r.images,
+                 classes: r.classes)
     }
 }

@@ -61,8 +61,13 @@ struct CompareCommand: ParsableCommand {
         return c
     }
 
-    func run() throws {
+    /// The text `run()` prints (the summary, or JSON).
+    func output() throws -> String {
         let summary = try CompareBuilder(try config()).build()
-        print(json ? try LayerList.json(summary) : summary.text)
+        return json ? try LayerList.json(summary) : summary.text
+    }
+
+    func run() throws {
+        print(try output())
     }
 }

@@ -86,9 +86,14 @@ struct ReportCommand: ParsableCommand {
         return c
     }
 
-    func run() throws {
+    /// The text `run()` prints (the summary, or JSON).
+    func output() throws -> String {
         let summary = try ReportBuilder(try config()).build()
-        print(json ? try LayerList.json(summary) : summary.text)
+        return json ? try LayerList.json(summary) : summary.text
+    }
+
+    func run() throws {
+        print(try output())
     }
 }
 
