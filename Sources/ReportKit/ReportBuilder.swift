@@ -47,7 +47,7 @@ public struct ReportBuilder: Sendable {
         }
         let source = try SinkSource.resolve(store: store, requested: config.method)
         let probes = try config.results.map(ProbeResultsReader.read)
-            ?? ProbeFacts(available: false, note: "No probe results were given (run sinkscope probe, then pass its output directory with --results).", source: nil, rows: [])
+            ?? ProbeFacts(available: false, note: "No probe results were given (run sinkscope probe, then pass its output directory with --results).", source: nil, kind: nil, rows: [])
         let output = try ReportDirectory(target: config.out)
         do {
             let summary = try build(store: store, layers: layers, source: source, probes: probes, output: output, start: start)
@@ -72,7 +72,7 @@ public struct ReportBuilder: Sendable {
         let cka = LayerSimilarity.symmetric(analysis.grams)
         let persistence = try analysis.persistence()
         let headlines = Headlines(layers: layers, results: analysis.results, imageCount: store.images.count, source: source,
-                                  hasReceived: analysis.results.contains { $0.received != nil }, persistence: persistence, cka: cka).sentences
+                                  hasReceived: analysis.results.contains { $0.received != nil }, persistence: persistence, cka: cka, probes: probes.rows).sentences
 
         // The drawing bar needs its total before the figures exist: count them from the plan.
         let total = (try? ReportContext(config: config, analysis: analysis, figures: nil).plannedFigures(probes: probes)) ?? 0

@@ -33,7 +33,7 @@ public struct ReportConfig: Sendable, Equatable {
     /// Images whose hidden states are read for CKA and PCA (a subsample, evenly spaced).
     public var sampleImages: Int = 32
     /// Tokens (image, position) drawn from those images for the layer x layer CKA.
-    public var ckaTokens: Int = 1536
+    public var ckaTokens: Int = 1024
     /// Non-sink points drawn in each scatter (all sinks are always drawn).
     public var scatterPoints: Int = 3000
     /// Seed of every subsample.

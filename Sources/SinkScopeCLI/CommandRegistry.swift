@@ -11,6 +11,9 @@ enum CommandRegistry {
         BenchCommand.self,
         ExtractCommand.self,
         ReportCommand.self,
+        CompareCommand.self,
         PathwayCommand.self,
+        NotebookCommand.self,
+        DemoCommand.self,
     ]
 }

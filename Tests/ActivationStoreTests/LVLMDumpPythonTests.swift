@@ -35,6 +35,41 @@ final class LVLMDumpPythonTests: XCTestCase {
         XCTAssertEqual(try store.llmHidden(layer: 1, images: [1]), (0..<9).flatMap { p in [Float](repeating: Float(5 + p + 1), count: 4) })
     }
 
+    /// The LVLM part of a store reads from Python the way docs/store.md shows.
+    func testPythonReadsTheLLMFiles() throws {
+        guard Python.canImport(["numpy", "safetensors.numpy"]) else { throw XCTSkip("python3 with numpy and safetensors is not available") }
+        let dir = temporaryDirectory("lvlm-py-read")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let dump = LVLMDumpBuilder(), file = dir.appendingPathComponent("dump.safetensors")
+        try dump.standard(to: file)
+        var o = LVLMImportOptions(inputs: [file], output: dir.appendingPathComponent("store"))
+        o.showProgress = false
+        o.shardBytes = 1  // one image per shard: the files must be concatenated in order
+        _ = try LVLMImporter.run(o)
+        let want = (0..<dump.n).flatMap { i in (0..<dump.p).map { dump.received(1, i)[dump.start + $0] / Double(dump.s) } }
+        let script = dir.appendingPathComponent("read.py")
+        try Self.readScript.write(to: script, atomically: true, encoding: .utf8)
+        let (status, output) = try Python.run([script.path, o.output.path])
+        XCTAssertEqual(status, 0, output)
+        let got = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        XCTAssertEqual(got.count, want.count, output)
+        for (g, w) in zip(got, want) { XCTAssertEqual(g, w, accuracy: 1e-6) }
+    }
+
+    static let readScript = #"""
+import json, os, sys
+import numpy as np
+from safetensors.numpy import load_file
+store = sys.argv[1]
+manifest = json.load(open(os.path.join(store, "manifest.json")))
+shards = [load_file(os.path.join(store, s["file"])) for s in manifest["shards"]]
+llm = [load_file(os.path.join(store, f)) for f in manifest["lvlm"]["files"]]
+share2 = np.concatenate([s["llm.received.2"] / s["llm.query_count"][:, None] for s in llm])   # [n, P]
+vit = np.concatenate([s[f"hidden.{manifest['lvlm']['vision_layer']}"] for s in shards])        # [n, T, Dv]
+assert vit.shape == (3, 4, 3) and share2.shape == (3, 4), (vit.shape, share2.shape)
+print(" ".join(repr(float(x)) for x in share2.ravel()))
+"""#
+
     static let script = #"""
 import sys
 import numpy as np

@@ -136,6 +136,16 @@ final class LVLMImportTests: XCTestCase {
         XCTAssertEqual(try store.llmReceived(layer: 1, images: [4])[3], want, accuracy: 1e-6)
     }
 
+    func testLabels() throws {
+        let dir = directory(), file = dir.appendingPathComponent("dump.safetensors"), labels = dir.appendingPathComponent("labels.csv")
+        try dump.standard(to: file, ids: ["a", "b", "c"])
+        try "image,class\nb,dog\na,cat\n".write(to: labels, atomically: true, encoding: .utf8)
+        var o = options([file], dir.appendingPathComponent("store"))
+        o.labels = labels
+        _ = try LVLMImporter.run(o)
+        XCTAssertEqual(try StoreReader(url: o.output).images.map { $0.labels["class"] ?? "-" }, ["cat", "dog", "-"])
+    }
+
     func testDetectionReadsTheVisionSide() throws {
         let dir = directory(), file = dir.appendingPathComponent("dump.safetensors"), out = dir.appendingPathComponent("store")
         try dump.standard(to: file)

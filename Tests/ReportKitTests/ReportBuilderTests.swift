@@ -122,6 +122,29 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertEqual(doc.crossLayer.cka.count, 2)
     }
 
+    func testProbeResultsOfARealProbeRunAreShown() throws {
+        let store = root.appendingPathComponent("store")
+        try PlantedStore.write(to: store)
+        let spec = ProbeSpec(layers: .list([2, 4]), group: .cls, target: .label("shape"), probe: .logistic, folds: 2,
+                             bootstrapResamples: 200)
+        let run = try ProbeRun.run(spec, store: try StoreReader(url: store), showProgress: false)
+        let probeDir = root.appendingPathComponent("probe")
+        try ProbeRun.write(run, to: probeDir)
+        var c = config(store)
+        c.results = probeDir
+        let summary = try ReportBuilder(c).build()
+        let doc = try document(summary)
+        XCTAssertEqual(doc.probes.kind, "probe")
+        XCTAssertEqual(doc.probes.rows.map(\.layer), [2, 4])
+        XCTAssertEqual(doc.probes.rows.map(\.score), run.results.map(\.score))
+        XCTAssertEqual(doc.probes.rows.map(\.selectivity), run.results.map(\.selectivity))
+        XCTAssertEqual(doc.probes.rows.map(\.lower), run.results.map(\.ciLower))
+        XCTAssertTrue(doc.figures.contains { $0.file == "figures/probe-00.png" })
+        XCTAssertTrue(doc.headlines.contains { $0.hasPrefix("Probe logistic for label:shape") }, "\(doc.headlines)")
+        let html = try String(contentsOfFile: summary.html, encoding: .utf8)
+        XCTAssertTrue(html.contains("selectivity"))
+    }
+
     // MARK: - Degenerate stores
 
     func testStoreWithoutAttentionOrSinksExplainsWhatIsMissing() throws {

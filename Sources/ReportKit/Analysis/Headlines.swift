@@ -11,6 +11,7 @@ struct Headlines {
     var hasReceived: Bool
     var persistence: SinkPersistence?
     var cka: [[Double?]]
+    var probes: [ProbeRow] = []
 
     var sentences: [String] {
         var out = [sinks(), modes()].compactMap { $0 }
@@ -21,7 +22,7 @@ struct Headlines {
                 + "(extract with --attention to add it).")
         }
         out += [persistent(), similarity()].compactMap { $0 }
-        return out
+        return out + probeFindings()
     }
 
     /// Layers where at least half of the images have a sink.
@@ -101,9 +102,10 @@ struct Headlines {
         let rows = sinkLayers.filter { $0.detection.receivedRatio != nil }
         guard !rows.isEmpty else { return nil }
         let ratios = rows.compactMap { $0.detection.receivedRatio }
-        let verb = ratios.allSatisfy { $0 >= 1 } ? "receive" : "receive, relative to the other patch tokens,"
-        return "Sinks \(verb) \(Format.range(ratios, Format.times)) the mean attention of the other patch tokens at "
-            + "\(Format.layerPhrase(rows.map(\.layer), in: layers))."
+        let less = rows.filter { ($0.detection.receivedRatio ?? 1) < 1 }.map(\.layer)
+        return "Sinks receive \(Format.range(ratios, Format.times)) the mean attention of the other patch tokens at "
+            + "\(Format.layerPhrase(rows.map(\.layer), in: layers))"
+            + (less.isEmpty ? "." : " (less than the other patch tokens at \(Format.layerPhrase(less, in: layers))).")
     }
 
     func correlation() -> String? {
@@ -126,6 +128,22 @@ struct Headlines {
         let mean = shares.reduce(0, +) / Double(shares.count)
         return "Sinks first appear at layer \(first); on average \(Format.percent(mean)) of a layer's sink positions "
             + "are still sinks at the next shown layer."
+    }
+
+    /// Per target and probe (at most three): the best group and layer, with its interval and selectivity.
+    func probeFindings() -> [String] {
+        var keys: [String] = []
+        for r in probes where r.score != nil && !keys.contains(ReportContext.probeKey(r)) { keys.append(ReportContext.probeKey(r)) }
+        return keys.prefix(3).compactMap { key in
+            let rows = probes.filter { ReportContext.probeKey($0) == key && $0.score != nil }
+            guard let best = rows.max(by: { ($0.score ?? 0) < ($1.score ?? 0) }) else { return nil }
+            let groups = Set(rows.map(\.group)).count
+            var s = "Probe \(best.probe) for \(best.target): " + (groups > 1 ? "\(best.group) scores best, " : "\(best.group): ")
+                + "\(best.metric) \(Format.fixed(best.score)) at layer \(best.layer)"
+            if let lo = best.lower, let hi = best.upper { s += " (CI \(Format.fixed(lo))–\(Format.fixed(hi)))" }
+            if let sel = best.selectivity { s += ", selectivity \(Format.fixed(sel))" }
+            return s + "."
+        }
     }
 
     func similarity() -> String? {

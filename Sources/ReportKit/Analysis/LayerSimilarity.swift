@@ -48,7 +48,8 @@ enum LayerSimilarity {
         var out = [[Double?]](repeating: [Double?](repeating: nil, count: grams.count), count: grams.count)
         for i in grams.indices {
             for j in i..<grams.count {
-                let v = matrix([grams[i]], [grams[j]])[0][0]
+                // CKA(X, X) = 1 by definition; the sum would give it only to within rounding.
+                let v = i == j ? (grams[i] == nil ? nil : 1) : matrix([grams[i]], [grams[j]])[0][0]
                 out[i][j] = v
                 out[j][i] = v
             }

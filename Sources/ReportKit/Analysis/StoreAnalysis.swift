@@ -88,6 +88,39 @@ struct StoreAnalysis: Sendable {
         }
     }
 
+    /// Unit-norm centred Gram matrices of `sample`'s tokens at each of `layers` (nil: undefined),
+    /// reading only the sampled images' hidden states. `step` is called once per layer.
+    static func grams(store: StoreReader, layers: [Int], sample: TokenSample, step: () -> Void) throws -> [[Double]?] {
+        try layers.map { l in
+            defer { step() }
+            do {
+                let hidden = try store.hidden(layer: l, images: sample.images)
+                return LayerSimilarity.normalizedGram(sample.rows(of: hidden, hiddenSize: store.model.hiddenSize))
+            } catch {
+                throw ReportError.analysisFailed(store: store.url.path, step: "reading hidden states of layer \(l)", reason: "\(error)")
+            }
+        }
+    }
+
+    /// Unit-norm centred Gram matrices of one vector per image — the mean of its T token states —
+    /// at each of `layers`, for comparing stores whose token layouts differ.
+    static func imageGrams(store: StoreReader, layers: [Int], images: [Int], step: () -> Void) throws -> [[Double]?] {
+        let t = store.model.tokens, d = store.model.hiddenSize
+        return try layers.map { l in
+            defer { step() }
+            let hidden: [Float]
+            do { hidden = try store.hidden(layer: l, images: images) } catch {
+                throw ReportError.analysisFailed(store: store.url.path, step: "reading hidden states of layer \(l)", reason: "\(error)")
+            }
+            var x = Matrix(zeros: images.count, d)
+            for i in 0..<images.count {
+                for k in 0..<t { for j in 0..<d { x.values[i * d + j] += hidden[(i * t + k) * d + j] } }
+                for j in 0..<d { x.values[i * d + j] /= Float(t) }
+            }
+            return LayerSimilarity.normalizedGram(x)
+        }
+    }
+
     /// Sink persistence between consecutive chosen layers (nil for a single layer).
     func persistence() throws -> SinkPersistence? {
         guard results.count >= 2 else { return nil }

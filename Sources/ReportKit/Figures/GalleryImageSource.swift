@@ -21,22 +21,32 @@ struct GalleryImageSource: Sendable {
         (geometry, geometryNote) = Self.preprocessor(store.manifest.preprocessing, architecture: store.model.architecture)
     }
 
-    /// The model-input picture of `entry`, or a grey placeholder and the reason.
+    /// The model-input picture of `entry`, or a grey placeholder and the reason. Every existing
+    /// candidate file is tried in turn (an imported store's source is its dump file, not an image).
     func load(_ entry: ImageEntry) -> (image: Plotting.RGBImage, file: String?, note: String?) {
-        let candidates = candidateFiles(entry)
-        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            return (placeholder(), nil, "The image file was not found (looked for the manifest source"
-                + (imagesDirectory == nil ? "" : " and in the --images directory") + "); a grey placeholder is shown.")
-        }
-        do {
-            let decoded = try ImageDecoder().decode(contentsOf: url)
+        let existing = candidateFiles(entry).filter { FileManager.default.fileExists(atPath: $0.path) }
+        for url in existing where Self.looksLikeImage(url) {
+            guard let decoded = try? ImageDecoder().decode(contentsOf: url) else { continue }
             let input = geometry?.geometry(decoded) ?? decoded
+            guard let image = try? Plotting.RGBImage(width: input.width, height: input.height, pixels: input.pixels) else { continue }
             let side = model.imageSize > 0 && geometry == nil ? model.imageSize : 0
-            let image = try Plotting.RGBImage(width: input.width, height: input.height, pixels: input.pixels)
-            return (side > 0 ? image.resampled(width: side, height: side * gridRows / gridColumns) : image, url.path, nil)
-        } catch {
-            return (placeholder(), nil, "\(url.lastPathComponent) could not be decoded as an image; a grey placeholder is shown.")
+            return (side > 0 ? image.resampled(width: side, height: max(1, side * gridRows / gridColumns)) : image, url.path, nil)
         }
+        let looked = "the manifest source" + (imagesDirectory == nil ? "" : " and the --images directory")
+        if existing.isEmpty {
+            return (placeholder(), nil, "No image file was found (looked at \(looked)); a grey placeholder is shown.")
+        }
+        return (placeholder(), nil, existing.map(\.lastPathComponent).joined(separator: ", ")
+            + " could not be decoded as an image; a grey placeholder is shown.")
+    }
+
+    /// Reads only the first bytes: an imported store's source is its dump file, which can be
+    /// gigabytes and must not be read whole just to learn it is not an image.
+    static func looksLikeImage(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 32)) ?? Data()
+        return ImageFormat.sniff([UInt8](head)) != nil
     }
 
     var gridRows: Int { max(model.grid.first ?? 1, 1) }

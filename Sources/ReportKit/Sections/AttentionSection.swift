@@ -69,7 +69,7 @@ extension ReportContext {
         }
         var groups = [group("other patch tokens", drawn), group("sinks", sinks)]
         if p > 0 { groups.insert(group("CLS", cls), at: 1) }
-        let sampling = "Drawn: all \(sinks.count) sinks, " + (p > 0 ? "the CLS token of every image, " : "")
+        let sampling = "Drawn: " + (sinks.isEmpty ? "no sinks (there are none), " : "all \(sinks.count) sinks, ") + (p > 0 ? "the CLS token of every image, " : "")
             + (drawn.count == others.count ? "and all \(others.count) other patch tokens." : "and \(drawn.count) of the \(others.count) other patch tokens (seeded sample).")
         return ScatterFacts(layer: r.layer, xLabel: "L2 norm", yLabel: "received attention (uniform = 1)", groups: groups, sampling: sampling)
     }

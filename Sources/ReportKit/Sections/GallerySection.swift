@@ -7,8 +7,8 @@ extension ReportContext {
     /// The outline colour of sink cells: cyan does not occur in magma or viridis.
     static let sinkOutline = RGB(hex: 0x00E5FF)
 
-    /// The gallery layers: as asked, else up to three from where the sinks are (the first layer
-    /// with sinks, the one with the most, the last), else the middle and last layers.
+    /// The gallery layers: as asked, else three from where the sinks are (the first layer with
+    /// sinks, the one with the most, the last), filled up with the layers nearest the middle.
     func galleryLayers() throws -> [Int] {
         if let asked = config.galleryLayers {
             if let bad = asked.first(where: { !layers.contains($0) }) {
@@ -19,7 +19,10 @@ extension ReportContext {
         var pick: [Int] = []
         if let first = results.first(where: { $0.totalSinks > 0 }) { pick += [first.layer, analysis.busiestLayer] }
         if let last = layers.last { pick.append(last) }
-        if Set(pick).count < 2, layers.count >= 2 { pick.append(layers[layers.count / 2]) }
+        let middle = layers.count / 2
+        for l in layers.indices.sorted(by: { abs($0 - middle) < abs($1 - middle) }).map({ layers[$0] }) where Set(pick).count < 3 {
+            pick.append(l)
+        }
         return Array(Set(pick)).sorted()
     }
 
@@ -54,7 +57,7 @@ extension ReportContext {
                 ImagePanel(image: picture.image, title: "Model input", subtitle: picture.file == nil ? "placeholder: image not found" : nil,
                            style: figures.style(inputWidth, height)),
                 name: String(format: "gallery-%04d-input", i), alt: "Input image \(i)",
-                caption: picture.note ?? "The image as the model saw it. " + source.geometryNote, data: "gallery.images[index=\(i)]")
+                caption: picture.note ?? "The image as the model saw it (see above for how it was resized and cropped).", data: "gallery.images[index=\(i)]")
             var sinkPatches: [[Int]] = [], sinkPrefix: [[Int]] = []
             var norms: [HTML] = [], attention: [HTML] = []
             for l in chosen {
@@ -69,12 +72,14 @@ extension ReportContext {
                 norms.append(try overlay(values: Array(r.norms[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
                                          title: "Layer \(l): norm", bar: "L2 norm", map: .magma, size: (width, height),
                                          name: String(format: "gallery-%04d-l%02d-norm", i, l),
-                                         caption: "Image \(i), layer \(l): L2 norm of each patch token; cyan outlines: \(marked.count) sink\(marked.count == 1 ? "" : "s")" + prefixNote + "."))
+                                         caption: "Image \(i), layer \(l): L2 norm of each patch token; cyan outlines: \(marked.count) sink\(marked.count == 1 ? "" : "s")" + prefixNote
+                                            + clsNote(r.norms[row], what: "norm", median: true) + "."))
                 if let received = r.received {
                     attention.append(try overlay(values: Array(received[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
                                                  title: "Layer \(l): received attention", bar: "received (uniform = 1)", map: .viridis,
                                                  size: (width, height), name: String(format: "gallery-%04d-l%02d-attn", i, l),
-                                                 caption: "Image \(i), layer \(l): attention each patch token receives (head-mean column sum; 1 is the uniform share); cyan outlines: sinks."))
+                                                 caption: "Image \(i), layer \(l): attention each patch token receives (head-mean column sum; 1 is the uniform share); cyan outlines: sinks"
+                                                    + clsNote(received[row], what: "received attention", median: false) + "."))
                 } else {
                     attention.append(.element("div", [], .paragraph("No received attention at layer \(l).", class: "note")))
                 }
@@ -108,6 +113,16 @@ extension ReportContext {
         let body = HTML.paragraph(intro) + HTML.join(cards)
         return (Page.Section(id: "gallery", heading: "Gallery", body: indices.isEmpty ? .paragraph("The gallery is switched off (--gallery 0).") : body),
                 GalleryFacts(layers: chosen, selection: selection, images: facts))
+    }
+
+    /// "; CLS (not on the grid): norm 21.3, 1.8× the median patch" for one image's `[T]` values.
+    func clsNote(_ values: ArraySlice<Float>, what: String, median: Bool) -> String {
+        guard analysis.p > 0, let cls = values.first else { return "" }
+        let patches = values.dropFirst(analysis.p).map(Double.init).sorted()
+        guard !patches.isEmpty else { return "" }
+        let reference = median ? patches[patches.count / 2] : patches.reduce(0, +) / Double(patches.count)
+        return "; CLS (not on the grid): \(what) \(Format.num(Double(cls))), "
+            + Format.times(reference > 0 ? Double(cls) / reference : nil) + " the \(median ? "median" : "mean") patch token"
     }
 
     func overlay(values: [Float], image: RGBImage, marked: [Int], title: String, bar: String, map: ColorMap,

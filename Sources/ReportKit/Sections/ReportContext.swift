@@ -39,7 +39,7 @@ struct ReportContext {
             count += 1 + (correlations.count >= 2 ? 1 : 0)
         }
         var keys = Set<String>()
-        for r in probes.rows where r.score != nil { keys.insert("\(r.target) · \(r.probe) · \(r.metric)") }
+        for r in probes.rows where r.score != nil { keys.insert(Self.probeKey(r)) }
         count += keys.count
         count += analysis.focusHidden == nil ? 0 : 1                      // PCA (may still be skipped for too few tokens)
         count += l >= 2 ? 1 : 0                                           // CKA

@@ -40,7 +40,7 @@ extension ReportContext {
         if !cls.isEmpty { groups.append(group("CLS", drawn.count..<(drawn.count + cls.count))) }
         groups.append(group("sinks", (drawn.count + cls.count)..<picks.count))
         let ratio = fitted.explainedVarianceRatio
-        let sampling = "Tokens of \(analysis.sample.images.count) images: all \(sinks.count) sinks, "
+        let sampling = "Tokens of \(analysis.sample.images.count) images: " + (sinks.isEmpty ? "no sinks, " : "all \(sinks.count) sinks, ")
             + (cls.isEmpty ? "" : "\(cls.count) CLS tokens, ")
             + "\(drawn.count) of \(others.count) non-sink patch tokens; PCA fitted on exactly these tokens."
         let scatter = ScatterFacts(layer: l, xLabel: "PC 1 (\(Format.percent(ratio[0])) of variance)",
@@ -52,7 +52,8 @@ extension ReportContext {
         let figure = try figures.add(chart, name: String(format: "pca-l%02d", l), alt: "PCA scatter of tokens at layer \(l)",
                                      caption: "Hidden states at layer \(l) projected on their first two principal components. " + sampling,
                                      data: "pca.scatter")
-        let why = config.focusLayer == nil ? "Layer \(l) is the layer with the most sinks." : "Layer \(l) was chosen with --focus-layer."
+        let why = config.focusLayer != nil ? "Layer \(l) was chosen with --focus-layer."
+            : r.totalSinks > 0 ? "Layer \(l) has the most sinks (the deepest such layer on a tie)." : "No shown layer has sinks; the last layer is shown."
         return (Page.Section(id: "pca", heading: "PCA of sink and non-sink tokens", body: .paragraph(why) + figure),
                 PCAFacts(available: true, note: nil, layer: l, explainedVarianceRatio: ratio, scatter: scatter))
     }
@@ -94,9 +95,10 @@ extension ReportContext {
                 body = body + .element("h3", [], .text("Sink persistence"))
             }
             let first = persistence.firstSinkLayer.map { "The first layer with sinks is \($0)." } ?? "No shown layer has sinks, so there is nothing to follow across layers."
-            body = body + .paragraph(first) + HTMLTable(
+            body = body + .paragraph(first)
+            if persistence.firstSinkLayer != nil { body = body + HTMLTable(
                 header: ["layers", "sinks before", "sinks after", "kept", "share kept"], rows: rows, numeric: [1, 2, 3, 4],
-                caption: "Sink positions kept from one shown layer to the next (method \(analysis.source.method)).").html
+                caption: "Sink positions kept from one shown layer to the next (method \(analysis.source.method)).").html }
         }
         let facts = CrossLayerFacts(layers: layers, cka: cka, sampledImages: analysis.sample.images.count,
                                     sampledTokens: analysis.sample.picks.count, persistence: persistence, note: note)

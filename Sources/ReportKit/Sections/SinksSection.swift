@@ -39,7 +39,8 @@ extension ReportContext {
             series: [.init(name: "sinks per image (band: min–max)", x: x, y: results.map(\.detection.sinks.meanPerImage),
                            lower: results.map { Double($0.detection.sinks.minPerImage) },
                            upper: results.map { Double($0.detection.sinks.maxPerImage) })],
-            title: "Sinks per image", xAxis: Axis("layer", integerTicks: true), yAxis: Axis("sinks per image"),
+            title: "Sinks per image", xAxis: Axis("layer", integerTicks: true),
+            yAxis: Axis("sinks per image", range: 0...(Double(results.map(\.detection.sinks.maxPerImage).max() ?? 0) * 1.1 + (results.allSatisfy { $0.totalSinks == 0 } ? 1 : 0.2))),
             legend: .upperLeft, style: figures.style(640, 380))
         return try figures.add(chart, name: "sinks-per-image", alt: "Line chart of sinks per image by layer",
                                caption: "Mean number of sinks per image at each layer (method \(analysis.source.method)); "

@@ -50,7 +50,7 @@ struct ReportCommand: ParsableCommand {
     var sampleImages: Int = 32
 
     @Option(help: "Tokens sampled for the layer x layer CKA.")
-    var ckaTokens: Int = 1536
+    var ckaTokens: Int = 1024
 
     @Option(help: "Seed of every subsample.")
     var seed: UInt64 = 0
@@ -86,9 +86,14 @@ struct ReportCommand: ParsableCommand {
         return c
     }
 
-    func run() throws {
+    /// The text `run()` prints (the summary, or JSON).
+    func output() throws -> String {
         let summary = try ReportBuilder(try config()).build()
-        print(json ? try LayerList.json(summary) : summary.text)
+        return json ? try LayerList.json(summary) : summary.text
+    }
+
+    func run() throws {
+        print(try output())
     }
 }
 

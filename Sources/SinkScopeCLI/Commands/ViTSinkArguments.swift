@@ -15,6 +15,12 @@ struct ViTSinkArguments: ParsableArguments {
     @Option(help: "Ratio to the median patch norm for 'relative'; number of tokens for 'topk'.")
     var k: Double?
 
+    @Option(help: "ViT massive activations ('massive'): the magnitude a dimension must exceed (default 100).")
+    var vitAbs: Double?
+
+    @Option(help: "ViT massive activations ('massive'): the multiple of the token's median |x| (default 1000).")
+    var vitRatio: Double?
+
     func validate() throws {
         guard let method = DetectionMethod(rawValue: vitMethod), method != .attention else {
             throw ValidationError("--vit-method must be one of norm, relative, topk, massive, sinkdim, not '\(vitMethod)' (the ViT side of an LVLM store has no attention).")
@@ -24,6 +30,6 @@ struct ViTSinkArguments: ParsableArguments {
 
     /// The detector for the ViT sinks.
     func detector() throws -> any SinkDetector {
-        try DetectionMethod(name: vitMethod).detector(tau: tau, k: k)
+        try DetectionMethod(name: vitMethod).detector(tau: tau, k: k, abs: vitAbs, ratio: vitRatio)
     }
 }

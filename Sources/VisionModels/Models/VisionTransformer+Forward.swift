@@ -1,3 +1,5 @@
+import CBLAS
+
 // Shape letters: n images in the batch, T tokens per image, D hidden, H heads, I MLP width, L blocks,
 // C channels, P patch size, G = gh·gw patches.
 
@@ -5,13 +7,14 @@ extension VisionTransformer {
     /// Runs a batch of images through the backbone and returns, per image, what `capture` asks for.
     ///
     /// All n·T tokens of the batch go through each LayerNorm and Linear as one [n·T, ·] matrix (one
-    /// sgemm per projection); attention runs per image and head.
+    /// sgemm per projection and worker); attention runs per image and head.
     /// - Parameters:
     ///   - pixels: [n, C, height, width], preprocessed (rescaled and normalised) and CHW per image.
     ///   - height, width: input size; DINOv2 takes any size ≥ P (its position embeddings are resized to
     ///     the grid), ViT and CLIP need their trained `image_size`.
-    ///   - threads: workers for the non-BLAS steps and for attention (image × head tasks); the
-    ///     projections use OpenBLAS's own threads (set them with `BLASThreads.set`).
+    ///   - threads: workers for every step: row blocks of each projection (one single-threaded
+    ///     sgemm each), image × head attention tasks, row blocks of the elementwise steps. OpenBLAS is
+    ///     held at one thread during the pass and restored afterwards.
     /// - Throws: `ModelError.badInput` when the sizes do not fit.
     public func forward(pixels: [Float], images n: Int, height: Int, width: Int, capture: CaptureRequest, threads: Int = 1) throws
         -> [ImageCapture]
@@ -30,6 +33,13 @@ extension VisionTransformer {
         let norms = FloatBuffer(rows)          // [n·T]
         var out = [ImageCapture](repeating: ImageCapture(), count: n)
 
+        // All parallelism comes from our workers (row blocks of each projection, image × head tasks
+        // in attention, row blocks of the elementwise steps): OpenBLAS runs single-threaded inside
+        // them, so its own pool never spins against our workers for the same cores.
+        let previousBLASThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previousBLASThreads) }
+
         pixels.withUnsafeBufferPointer { px in
             embed(x.pointer, pixels: px.baseAddress!, images: n, height: height, width: width, positions: positions, threads: threads)
         }
@@ -39,19 +49,19 @@ extension VisionTransformer {
             let layer = index + 1
             // Attention half: x += s1 ⊙ W_o · MultiHeadAttention(LN1(x))
             parallelLayerNorm(y, x, block.norm1, rows: rows, width: d, eps: eps, threads: threads)
-            linear(qkv.pointer, y.pointer, block.qkv, rows: rows)
+            linear(qkv.pointer, y.pointer, block.qkv, rows: rows, threads: threads)
             let probs = capture.attentionLayers.contains(layer) ? (0..<n).map { _ in FloatBuffer(heads * t * t) } : nil
             received.zero()
             multiHeadAttention(context, qkv, images: n, tokens: t, received: capture.received ? received : nil, probs: probs, threads: threads)
-            linear(y.pointer, context.pointer, block.attentionOutput, rows: rows)
+            linear(y.pointer, context.pointer, block.attentionOutput, rows: rows, threads: threads)
             parallelResidual(x, y, scale: block.layerScale1, rows: rows, width: d, threads: threads)
             // MLP half: x += s2 ⊙ fc2(act(fc1(LN2(x))))
             parallelLayerNorm(y, x, block.norm2, rows: rows, width: d, eps: eps, threads: threads)
-            linear(mlp.pointer, y.pointer, block.fc1, rows: rows)
+            linear(mlp.pointer, y.pointer, block.fc1, rows: rows, threads: threads)
             parallelFor(rows, threads: threads) { r in
                 spec.activation.apply(mlp.pointer + r.lowerBound * ffn, count: r.count * ffn)
             }
-            linear(y.pointer, mlp.pointer, block.fc2, rows: rows)
+            linear(y.pointer, mlp.pointer, block.fc2, rows: rows, threads: threads)
             parallelResidual(x, y, scale: block.layerScale2, rows: rows, width: d, threads: threads)
 
             record(layer: layer, x, norms, tokens: t, capture: capture, threads: threads, into: &out)
@@ -84,7 +94,7 @@ extension VisionTransformer {
         for image in 0..<n {
             let xi = x + image * t * d
             im2col(patches.pointer, pixels: pixels + image * c * height * width, channels: c, height: height, width: width, patch: p)
-            linear(xi + spec.prefixTokens * d, patches.pointer, embeddings.patch, rows: g)
+            linear(xi + spec.prefixTokens * d, patches.pointer, embeddings.patch, rows: g, threads: threads)
             xi.update(from: embeddings.cls, count: d)
             for k in 0..<(t * d) { xi[k] += positions[k] }
         }
@@ -138,8 +148,7 @@ extension VisionTransformer {
         }
     }
 
-    /// Attention for every image and head, spread over `threads` workers (one task per image × head,
-    /// OpenBLAS single-threaded inside).
+    /// Attention for every image and head, spread over `threads` workers (one task per image × head).
     /// - Parameters:
     ///   - context: output [n·T, D].
     ///   - qkv: [n·T, 3D].
@@ -150,16 +159,14 @@ extension VisionTransformer {
         threads: Int
     ) {
         let d = spec.hiddenSize, heads = spec.heads
-        withSingleThreadedBLAS {
-            parallelFor(n * heads, threads: threads) { tasks in
-                let scratch = FloatBuffer(probs == nil ? t * t : 0)
-                for task in tasks {
-                    let image = task / heads, head = task % heads
-                    attentionHead(
-                        context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, head: head, tokens: t, heads: heads,
-                        width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scratch.pointer,
-                        received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads))
-                }
+        parallelFor(n * heads, threads: threads) { tasks in
+            let scratch = FloatBuffer(probs == nil ? t * t : 0)
+            for task in tasks {
+                let image = task / heads, head = task % heads
+                attentionHead(
+                    context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, head: head, tokens: t, heads: heads,
+                    width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scratch.pointer,
+                    received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads))
             }
         }
     }
@@ -196,15 +203,18 @@ private func parallelResidual(_ x: FloatBuffer, _ y: FloatBuffer, scale: [Float]
     }
 }
 
-/// `linear` on a weights struct: y[rows, outputs] = x[rows, inputs] · Wᵀ + b.
-private func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: LinearWeights, rows: Int) {
+/// `linear` on a weights struct, y[rows, outputs] = x[rows, inputs] · Wᵀ + b, with the rows split
+/// across `threads` workers, each making one single-threaded sgemm on its block of rows.
+private func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: LinearWeights, rows: Int, threads: Int) {
     w.weight.withUnsafeBufferPointer { weight in
-        if let bias = w.bias {
-            bias.withUnsafeBufferPointer { b in
-                linear(y, x, weight: weight.baseAddress!, bias: b.baseAddress!, m: rows, k: w.inputs, n: w.outputs)
+        let bias = w.bias
+        parallelFor(rows, threads: threads) { r in
+            let yr = y + r.lowerBound * w.outputs, xr = x + r.lowerBound * w.inputs
+            if let bias {
+                linear(yr, xr, weight: weight.baseAddress!, bias: bias, m: r.count, k: w.inputs, n: w.outputs)
+            } else {
+                linear(yr, xr, weight: weight.baseAddress!, bias: nil, m: r.count, k: w.inputs, n: w.outputs)
             }
-        } else {
-            linear(y, x, weight: weight.baseAddress!, bias: nil, m: rows, k: w.inputs, n: w.outputs)
         }
     }
 }

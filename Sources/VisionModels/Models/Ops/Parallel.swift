@@ -1,4 +1,3 @@
-import CBLAS
 import Dispatch
 
 /// Runs `body` on `threads` contiguous chunks of 0..<count at once (one chunk per worker), or
@@ -24,15 +23,4 @@ func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
 private struct UncheckedSendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// Runs `body` with OpenBLAS limited to one thread, then restores the previous count.
-///
-/// Used around regions where our own workers each call BLAS on small matrices (attention per
-/// image and head): nested OpenBLAS threading there would oversubscribe the cores.
-func withSingleThreadedBLAS(_ body: () -> Void) {
-    let previous = openblas_get_num_threads()
-    if previous > 1 { openblas_set_num_threads(1) }
-    body()
-    if previous > 1 { openblas_set_num_threads(previous) }
 }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ReportKit
+
+/// `sinkscope compare`: layer × layer similarity of a store, and a second store against it.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare layers of a store (CKA, sink persistence), and optionally a second store against it.",
+        discussion: """
+            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json. With two stores, CKA compares \
+            every layer of one with every layer of the other on the images both hold (matched by id): \
+            token by token when the token layouts agree, else one mean token per image; sink counts are \
+            shown side by side.
+
+            Examples:
+              sinkscope compare --store /tmp/photos-store --out /tmp/photos-compare
+              sinkscope compare --store /tmp/dinov2-s --store /tmp/dinov2-b --layers 0,4,8,12 --out /tmp/s-vs-b
+            """)
+
+    @Option(help: "A store; give --store twice to compare two stores.")
+    var store: [String]
+
+    @Option(help: "The directory to write (replaced if it holds an earlier report).")
+    var out: String
+
+    @Option(help: "Layers: 'all' or a comma-separated list such as 0,4,8 (each store must have them).")
+    var layers: String = "all"
+
+    @Option(help: "Sink masks to use: a stored method, or a detection method to run in memory with its defaults.")
+    var method: String?
+
+    @Option(help: "Images whose hidden states are sampled for CKA.")
+    var sampleImages: Int = 32
+
+    @Option(help: "Tokens sampled for CKA.")
+    var ckaTokens: Int = 1024
+
+    @Option(help: "Seed of every subsample.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...2).contains(store.count) else { throw ValidationError("Give --store once or twice (got \(store.count)).") }
+        _ = try LayerList.parse(layers, option: "--layers")
+    }
+
+    func config() throws -> CompareConfig {
+        var c = CompareConfig(stores: store.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out))
+        c.layers = try LayerList.parse(layers, option: "--layers")
+        c.method = method
+        c.sampleImages = sampleImages
+        c.ckaTokens = ckaTokens
+        c.seed = seed
+        c.progress = !quiet
+        return c
+    }
+
+    /// The text `run()` prints (the summary, or JSON).
+    func output() throws -> String {
+        let summary = try CompareBuilder(try config()).build()
+        return json ? try LayerList.json(summary) : summary.text
+    }
+
+    func run() throws {
+        print(try output())
+    }
+}
