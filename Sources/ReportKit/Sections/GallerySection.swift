@@ -87,11 +87,12 @@ extension ReportContext {
             let showAttention = hasReceived
             var cells: [HTML] = [.element("div", [("class", "input")], input)]
             if wide {
+                // Norm and attention of a layer side by side; without attention, two layers per row.
                 for k in norms.indices { cells += [norms[k]] + (showAttention ? [attention[k]] : []) }
             } else {
                 cells += norms + (showAttention ? attention : [])
             }
-            let columns = wide ? (showAttention ? 2 : 1) : norms.count + 1
+            let columns = wide ? 2 : norms.count + 1
             let layout = "grid-template-columns: repeat(\(columns), max-content)"
             let labels = entry.labels.keys.sorted().map { "\($0) = \(entry.labels[$0] ?? "")" }.joined(separator: ", ")
             let card = HTML.element("h3", [], .text("Image \(i): \(entry.id)"))
@@ -125,13 +126,22 @@ extension ReportContext {
             + Format.times(reference > 0 ? Double(cls) / reference : nil) + " the \(median ? "median" : "mean") patch token"
     }
 
+    /// A heatmap of `[patches]` values over the image. When the largest value is more than 8× the
+    /// median (a few sinks), the colours follow log10 of the values, so the other patches keep
+    /// their contrast instead of all turning black; the colour bar and caption say so.
     func overlay(values: [Float], image: RGBImage, marked: [Int], title: String, bar: String, map: ColorMap,
                  size: (Int, Int), name: String, caption: String) throws -> HTML {
         let rows = max(model.grid.first ?? 1, 1), cols = max(model.grid.last ?? 1, 1)
+        let sorted = values.filter(\.isFinite).sorted()
+        let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        let useLog = (sorted.first ?? 0) > 0 && median > 0 && (sorted.last ?? 0) > 8 * median
+        let shown = useLog ? values.map { $0 > 0 ? log10($0) : .nan } : values
         let chart = try HeatmapOverlay(
-            image: image, grid: GridValues(rows: rows, columns: cols, values: values), colorMap: map, alpha: 0.7,
-            marked: marked, markColor: Self.sinkOutline, title: title, colorBarLabel: bar, style: figures.style(size.0, size.1))
-        return try figures.add(chart, name: name, alt: title, caption: caption, data: "gallery", display: size.0)
+            image: image, grid: GridValues(rows: rows, columns: cols, values: shown), colorMap: map, alpha: 0.7,
+            marked: marked, markColor: Self.sinkOutline, title: title, colorBarLabel: useLog ? "log10 " + bar : bar,
+            style: figures.style(size.0, size.1))
+        return try figures.add(chart, name: name, alt: title, caption: caption + (useLog ? " Colours follow log10 of the values (the largest is over 8× the median)." : ""),
+                               data: "gallery", display: size.0)
     }
 }
 
