@@ -4,5 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
-swift test 2>&1 | tee /tmp/sinkscope-test.log | grep -vE "^Test Case .* (started|passed)" 
-exit "${PIPESTATUS[0]}"
+LOG="$(mktemp -t sinkscope-test.XXXXXX.log)"
+set +e
+swift test 2>&1 | tee "$LOG" | grep -vE "^Test Case .* (started|passed)"
+status="${PIPESTATUS[0]}"
+set -e
+# The suite is XCTest; Swift Testing's own closing line reports 0 tests, so end with the XCTest
+# totals as a plain "N passed, N failed" line.
+summary=$(grep -aE "Executed [0-9]+ tests?, with [0-9]+ failures?" "$LOG" | tail -1)
+if [ -n "$summary" ]; then
+    total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+    failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
+    echo "tests: $((total - failed)) passed, $failed failed"
+fi
+exit "$status"

@@ -63,6 +63,11 @@ enum NotebookHarness {
         if !missing.isEmpty {
             throw XCTSkip("\(name) needs `sinkscope \(missing.joined(separator: "`, `sinkscope "))`, which this build does not have yet")
         }
+        let files = parsed.commandBlocks.flatMap(\.commands).flatMap(\.arguments)
+            .filter { $0.hasSuffix(".yaml") && !$0.contains("{{") }
+        if let absent = files.first(where: { !FileManager.default.fileExists(atPath: Fixtures.repositoryRoot.appendingPathComponent($0).path) }) {
+            throw XCTSkip("\(name) needs \(absent) (the default probe suites), which this checkout does not have yet")
+        }
         if needsAssets {
             let resolver = ModelResolver(cache: Fixtures.cache)
             let photos = Fixtures.cache.appendingPathComponent("photos")

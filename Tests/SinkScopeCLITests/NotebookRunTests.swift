@@ -5,6 +5,56 @@ import XCTest
 /// Runs every notebook of `Notebooks-md/` through the built binary on a small image count and
 /// checks that its outputs hold the numbers and figures its text talks about.
 final class NotebookRunTests: XCTestCase {
+    // MARK: - 01 · finding sinks
+
+    func testNotebook01MeasuresNormsAttentionAndDrawsTheGallery() throws {
+        let photos = try NotebookHarness.photoSubset(4)
+        defer { try? FileManager.default.removeItem(at: photos) }
+        let nb = try NotebookHarness.run("01-finding-sinks", variables: ["photos": photos.path])
+        defer { try? FileManager.default.removeItem(at: nb.out) }
+
+        // Section 1: 4 photos, 13 hidden layers of [n, 257, 384], norms, received attention at 1-12.
+        XCTAssertTrue(nb.stdout(of: "sinkscope extract").contains("extracted 4 images"))
+        let inspect = nb.stdout(of: "sinkscope inspect")
+        for l in 0...12 { XCTAssertTrue(inspect.contains("hidden.\(l) ") && inspect.contains("[4, 257, 384]"), "hidden.\(l)") }
+        XCTAssertTrue(inspect.contains("[4, 13, 257]"), inspect)
+        XCTAssertTrue(inspect.contains("received attention: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"), inspect)
+
+        // Sections 2, 3, 5: a row per layer 0-12; calibration gives a threshold or a reason per layer.
+        for method in ["--method relative", "--method norm --tau auto", "--method topk", "--method massive"] {
+            XCTAssertEqual(DetectTable(nb.stdout(of: method)).layers, Array(0...12), method)
+        }
+        let calibrated = nb.stdout(of: "--method norm --tau auto")
+        let table = DetectTable(calibrated)
+        for (layer, threshold) in zip(table.layers, table.column(1)) {
+            if threshold == "none" {
+                XCTAssertTrue(calibrated.contains("note: Layer \(layer): No separate high-norm mode"), "layer \(layer) gives its reason")
+            } else {
+                XCTAssertTrue(threshold.hasSuffix("*") && Double(threshold.dropLast()) != nil, "layer \(layer): \(threshold)")
+            }
+        }
+        // Top-k: exactly 4 per image whatever the norms; norm× is a number for every layer.
+        let topk = DetectTable(nb.stdout(of: "--method topk"))
+        XCTAssertEqual(Set(topk.column(2)), ["4"])
+        XCTAssertTrue(topk.column(5).allSatisfy { Double($0) != nil }, "\(topk.column(5))")
+
+        // Section 4: received attention exists for layers 1-12; the CLS columns the text reads are filled.
+        let attention = DetectTable(nb.stdout(of: "--method attention"))
+        XCTAssertEqual(attention.layers, Array(1...12))
+        XCTAssertTrue(attention.column(8).allSatisfy { Double($0) != nil }, "CLS attn×: \(attention.column(8))")
+        XCTAssertTrue(attention.column(9).allSatisfy { $0 == "yes" || $0 == "no" }, "CLS sink: \(attention.column(9))")
+
+        // Section 6: the report with histograms per layer and the gallery, every figure a real PNG.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: nb.url("report/index.html").path))
+        let figures = nb.figures.filter { $0.hasPrefix("report/") }
+        for l in 0...12 { XCTAssertTrue(figures.contains(String(format: "report/figures/norm-hist-l%02d.png", l)), "histogram of layer \(l)") }
+        XCTAssertTrue(figures.contains { $0.contains("gallery-0000-input") })
+        XCTAssertTrue(figures.contains { $0.contains("-attn.png") } && figures.contains { $0.contains("-norm.png") })
+        for figure in figures { nb.assertPNG(figure) }
+        let report = try nb.json("report/report.json") as? [String: Any]
+        XCTAssertEqual(((report?["detection"] as? [String: Any])?["layers"] as? [Any])?.count, 13)
+    }
+
     // MARK: - 04 · bring your own dump
 
     func testNotebook04ImportsTheExampleAndFindsThePlantedSinks() throws {

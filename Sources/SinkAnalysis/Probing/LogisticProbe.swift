@@ -69,7 +69,7 @@ public struct LogisticProbe: Sendable, Equatable, Codable {
         return FittedLogisticProbe(
             weights: Matrix(rows: k, cols: d, values: result.x[0..<(k * d)].map { Float($0) }),
             intercept: result.x[(k * d)...].map { Float($0) },
-            classes: present, totalClasses: total, iterations: result.iterations,
+            classes: present, totalClasses: total, iterations: result.iterations, evaluations: result.evaluations,
             stopReason: result.reason.rawValue, converged: result.converged, objective: result.value)
     }
 }
@@ -85,6 +85,8 @@ public struct FittedLogisticProbe: Sendable, Equatable, Codable {
     /// K, the width of `predictProbabilities`.
     public let totalClasses: Int
     public let iterations: Int
+    /// Objective and gradient evaluations (one per line-search trial).
+    public let evaluations: Int
     /// "gradient", "function" (converged), "maxIterations" or "lineSearch".
     public let stopReason: String
     public let converged: Bool

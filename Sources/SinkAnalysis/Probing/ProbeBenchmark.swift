@@ -119,7 +119,7 @@ public enum ProbeBenchmark {
             let (seconds, fitted) = try bestTime { try probe.fit(xTrain, Array(y[0..<train]), classes: c.size) }
             let accuracy = try fitted.score(xTest, Array(y[train...])).accuracy
             return Row(name: c.name, sinkscopeSeconds: seconds, sinkscopeQuality: accuracy,
-                       note: "\(fitted.iterations) iterations (\(fitted.stopReason))")
+                       note: "\(fitted.iterations) iterations, \(fitted.evaluations) evaluations (\(fitted.stopReason))")
         }
     }
 

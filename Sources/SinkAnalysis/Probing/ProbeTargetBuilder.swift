@@ -23,6 +23,10 @@ struct ProbeTargetBuilder {
         self.store = store
         self.patchColors = patchColors
         let all = Array(store.images.indices)
+        guard spec.probe != .pca else {   // PCA has no target: every image counts
+            column = nil; images = all; skippedImages = 0
+            return
+        }
         switch spec.target {
         case .label(let c)?, .control(let c?)?:
             column = c
@@ -36,7 +40,7 @@ struct ProbeTargetBuilder {
         case .position?, .gridRow?, .gridColumn?, .patchColor?, nil:
             column = nil
         }
-        if let column, spec.probe != .pca {
+        if let column {
             images = all.filter { store.images[$0].labels[column] != nil }
             guard !images.isEmpty else {
                 let known = Set(store.images.flatMap(\.labels.keys)).sorted()

@@ -1,5 +1,8 @@
 import ActivationStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LinearAlgebra
 import TensorFiles
 
@@ -17,6 +20,7 @@ public enum Extractor {
         guard config.batchSize >= 1 else { throw ModelError.badInput(reason: "the batch size \(config.batchSize) must be at least 1") }
         guard config.threads >= 1 else { throw ModelError.badInput(reason: "the thread count \(config.threads) must be at least 1") }
         BLASThreads.set(config.threads)
+        fixAllocatorThreshold()
 
         let folder = try ModelResolver(cache: config.cache).resolve(config.model)
         let model = try folder.load()
@@ -107,6 +111,20 @@ public enum Extractor {
             hiddenSize: spec.hiddenSize, extracted: extracted, alreadyStored: entries.count - pending.count,
             storeImages: writer.imageCount, skipped: skipped, seconds: seconds,
             imagesPerSecond: seconds > 0 ? Double(extracted) / seconds : 0, peakResidentMiB: peakResidentMiB())
+    }
+
+    /// Keeps glibc from raising its mmap threshold as large buffers are freed (its default, dynamic
+    /// behaviour): otherwise each batch's multi-megabyte buffers end up in fragmented heap arenas and
+    /// peak memory creeps up with the number of images (measured: 284 → 317 MiB for 50 → 200 images;
+    /// 260 → 263 MiB with the threshold fixed at 1 MiB). No effect on other platforms.
+    static func fixAllocatorThreshold() {
+        #if canImport(Glibc)
+        // <malloc.h> is not in Swift's Glibc module: look mallopt up (M_MMAP_THRESHOLD is -3 there).
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+            _ = unsafeBitCast(symbol, to: MallOpt.self)(-3, 1 << 20)
+        }
+        #endif
     }
 
     /// Decodes and preprocesses a batch, `threads` files at a time; one result per entry, in order.

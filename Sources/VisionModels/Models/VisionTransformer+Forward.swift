@@ -7,13 +7,14 @@ extension VisionTransformer {
     /// Runs a batch of images through the backbone and returns, per image, what `capture` asks for.
     ///
     /// All n·T tokens of the batch go through each LayerNorm and Linear as one [n·T, ·] matrix (one
-    /// sgemm per projection); attention runs per image and head.
+    /// sgemm per projection and worker); attention runs per image and head.
     /// - Parameters:
     ///   - pixels: [n, C, height, width], preprocessed (rescaled and normalised) and CHW per image.
     ///   - height, width: input size; DINOv2 takes any size ≥ P (its position embeddings are resized to
     ///     the grid), ViT and CLIP need their trained `image_size`.
-    ///   - threads: workers for the non-BLAS steps and for attention (image × head tasks); the
-    ///     projections use OpenBLAS's own threads (set them with `BLASThreads.set`).
+    ///   - threads: workers for every step: row blocks of each projection (one single-threaded
+    ///     sgemm each), image × head attention tasks, row blocks of the elementwise steps. OpenBLAS is
+    ///     held at one thread during the pass and restored afterwards.
     /// - Throws: `ModelError.badInput` when the sizes do not fit.
     public func forward(pixels: [Float], images n: Int, height: Int, width: Int, capture: CaptureRequest, threads: Int = 1) throws
         -> [ImageCapture]
