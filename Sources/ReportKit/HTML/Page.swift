@@ -62,6 +62,7 @@ struct Page: Sendable {
         .panels { display: grid; gap: 10px 14px; align-items: start; justify-content: start; overflow-x: auto; }
         .panels .input { grid-row: span 2; }
         .panels.wide .input { grid-row: auto; grid-column: 1 / -1; }
+        .panels.wide.beside .input { grid-column: auto; }
         figure { margin: 0 0 12px; }
         figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); }
         figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }

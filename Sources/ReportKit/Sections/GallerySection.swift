@@ -44,10 +44,20 @@ extension ReportContext {
         let source = GalleryImageSource(store: store, imagesDirectory: config.imagesDirectory)
         let cols = max(model.grid.last ?? 1, 1)
         // Bigger panels for bigger grids, so a 37x37 grid keeps cells of ~11 px.
-        let width = min(640, max(330, cols * 12 + 170)), height = width - 50, inputWidth = height - 40
+        // Panel width grows with the grid (~12 px a cell). A card on a 1400 px page has ~1280 px
+        // inside; the input panel is width − 90 wide and each panel adds a 2 px border and a 14 px
+        // gap, so input + k panels fit while width ≤ (1368 − 16k) / (k + 1). Shrink a little to keep
+        // one column per layer when that stays readable (≥ 330 px).
+        var width = min(640, max(330, cols * 12 + 170))
+        let fit = (1368 - 16 * chosen.count) / (chosen.count + 1)
+        if fit >= 330 && fit < width && width - fit <= 60 { width = fit }
+        let height = width - 50, inputWidth = height - 40
         // Side by side (input, then one column per layer: norms above attention) when that fits the
         // page; otherwise one row per layer with its norm and attention panels.
-        let wide = inputWidth + chosen.count * (width + 16) > 1310
+        let wide = inputWidth + 2 + chosen.count * (width + 16) > 1280
+        // In the wide layout (a row per layer), the input stays beside the rows when it fits.
+        let showAttention = hasReceived
+        let inputBeside = showAttention && inputWidth + 2 + 2 * (width + 16) <= 1280
         var cards: [HTML] = []
         var facts: [GalleryImage] = []
         for i in indices {
@@ -84,19 +94,20 @@ extension ReportContext {
                     attention.append(.element("div", [], .paragraph("No received attention at layer \(l).", class: "note")))
                 }
             }
-            let showAttention = hasReceived
-            var cells: [HTML] = [.element("div", [("class", "input")], input)]
+            let span = wide && inputBeside ? [("style", "grid-row: span \(norms.count)")] : []
+            var cells: [HTML] = [.element("div", [("class", "input")] + span, input)]
             if wide {
+                // Norm and attention of a layer side by side; without attention, two layers per row.
                 for k in norms.indices { cells += [norms[k]] + (showAttention ? [attention[k]] : []) }
             } else {
                 cells += norms + (showAttention ? attention : [])
             }
-            let columns = wide ? (showAttention ? 2 : 1) : norms.count + 1
+            let columns = wide ? (inputBeside ? 3 : 2) : norms.count + 1
             let layout = "grid-template-columns: repeat(\(columns), max-content)"
             let labels = entry.labels.keys.sorted().map { "\($0) = \(entry.labels[$0] ?? "")" }.joined(separator: ", ")
             let card = HTML.element("h3", [], .text("Image \(i): \(entry.id)"))
                 + .paragraph((labels.isEmpty ? "no labels" : labels) + " · source: " + entry.source, class: "labels")
-                + .element("div", [("class", wide ? "panels wide" : "panels"), ("style", layout)], cells)
+                + .element("div", [("class", wide ? (inputBeside ? "panels wide beside" : "panels wide") : "panels"), ("style", layout)], cells)
             cards.append(.element("div", [("class", "card")], card))
             facts.append(GalleryImage(index: i, id: entry.id, labels: entry.labels, file: picture.file, note: picture.note,
                                       sinkPatches: sinkPatches, sinkPrefixTokens: sinkPrefix))
@@ -125,13 +136,22 @@ extension ReportContext {
             + Format.times(reference > 0 ? Double(cls) / reference : nil) + " the \(median ? "median" : "mean") patch token"
     }
 
+    /// A heatmap of `[patches]` values over the image. When the largest value is more than 8× the
+    /// median (a few sinks), the colours follow log10 of the values, so the other patches keep
+    /// their contrast instead of all turning black; the colour bar and caption say so.
     func overlay(values: [Float], image: RGBImage, marked: [Int], title: String, bar: String, map: ColorMap,
                  size: (Int, Int), name: String, caption: String) throws -> HTML {
         let rows = max(model.grid.first ?? 1, 1), cols = max(model.grid.last ?? 1, 1)
+        let sorted = values.filter(\.isFinite).sorted()
+        let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        let useLog = (sorted.first ?? 0) > 0 && median > 0 && (sorted.last ?? 0) > 8 * median
+        let shown = useLog ? values.map { $0 > 0 ? log10($0) : .nan } : values
         let chart = try HeatmapOverlay(
-            image: image, grid: GridValues(rows: rows, columns: cols, values: values), colorMap: map, alpha: 0.7,
-            marked: marked, markColor: Self.sinkOutline, title: title, colorBarLabel: bar, style: figures.style(size.0, size.1))
-        return try figures.add(chart, name: name, alt: title, caption: caption, data: "gallery", display: size.0)
+            image: image, grid: GridValues(rows: rows, columns: cols, values: shown), colorMap: map, alpha: 0.7,
+            marked: marked, markColor: Self.sinkOutline, title: title, colorBarLabel: useLog ? "log10 " + bar : bar,
+            style: figures.style(size.0, size.1))
+        return try figures.add(chart, name: name, alt: title, caption: caption + (useLog ? " Colours follow log10 of the values (the largest is over 8× the median)." : ""),
+                               data: "gallery", display: size.0)
     }
 }
 
