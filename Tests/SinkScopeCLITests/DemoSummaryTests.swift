@@ -52,7 +52,7 @@ final class DemoSummaryTests: XCTestCase {
         f.attention.layers = f.attention.layers.filter { $0.layer < 2 }
         f.probes = [
             ProbeHeadline(kind: "global", target: "texture", metric: "accuracy", layer: 9, bestGroup: "cls", bestScore: 0.91,
-                          bestInterval: [0.85, 0.96], sinkGroup: "cls", sinkScore: 0.91, chance: 0.25),
+                          bestInterval: [0.85, 0.96], sinkGroup: "sinks_topk", sinkScore: 0.8, chance: 0.25),
             ProbeHeadline(kind: "local", target: "quadrant", metric: "accuracy", layer: 6, bestGroup: "patches", bestScore: 0.7,
                           sinkGroup: "cls", sinkScore: 0.3, chance: 0.25),
         ]
@@ -62,8 +62,8 @@ final class DemoSummaryTests: XCTestCase {
         XCTAssertTrue(lines[2].hasPrefix("Relative norm: no patch token exceeds 3× its image's median patch norm at any layer"), lines[2])
         XCTAssertTrue(lines[4].hasPrefix("Patch attention sinks: no patch token receives more than 5×"), lines[4])
         XCTAssertTrue(lines[5].hasPrefix("Norm vs attention: over patch tokens, the Spearman correlation of norm and received attention ranges from"), lines[5])
-        XCTAssertEqual(lines[7], "Probe, global label 'texture': best from CLS, accuracy 0.91 [95% CI 0.85–0.96] at layer 9, chance 0.25.")
-        XCTAssertEqual(lines[8], "Probe, local label 'quadrant': best from the mean of all patches, accuracy 0.70 at layer 6, chance 0.25; CLS reaches 0.30 there.")
+        XCTAssertEqual(lines[7], "Probe, global label 'texture': best from CLS, accuracy 0.91 [95% CI 0.85–0.96] at layer 9, chance 0.25; at that layer, the top-4 patches by norm: 0.80.")
+        XCTAssertEqual(lines[8], "Probe, local label 'quadrant': best from the mean of all patches, accuracy 0.70 at layer 6, chance 0.25; at that layer, CLS: 0.30.")
     }
 
     func testLayerLists() {

@@ -87,6 +87,24 @@ final class NotebookRunTests: XCTestCase {
             XCTAssertFalse(figures.isEmpty)
             for figure in figures { nb.assertPNG(figure) }
         }
+
+        // Section 7: the MiniLM stand-in — the [CLS] "ViT sinks" take 53-60% of layers 2-5's
+        // attention, 17-22x an ordinary token, and light up LLM dimension 99.
+        let pathway = nb.stdout(of: "sinkscope pathway --store")
+        let rows = pathway.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .filter { $0.count == 7 && Int($0[0]) != nil }
+        XCTAssertEqual(rows.map { Int($0[0])! }, [1, 2, 3, 4, 5, 6], pathway)
+        for row in rows where (2...5).contains(Int(row[0])!) {
+            XCTAssertTrue((53.0...60.0).contains(Double(row[2]) ?? 0), "ViT sink share at layer \(row[0]): \(row[2])")
+            XCTAssertTrue((17.0...22.5).contains(Double(row[4]) ?? 0), "ratio at layer \(row[0]): \(row[4])")
+        }
+        XCTAssertTrue(pathway.contains("ViT sinks (massive abs=5 include_prefix=false ratio=100): 6 (1.00 per image"), pathway)
+        XCTAssertTrue(pathway.contains("LLM sink dimensions: propagated ViT sinks 99;"), pathway)
+        let order = nb.stdout(of: "sinkscope inspect {{out}}/minilm-order.safetensors")
+        XCTAssertTrue(order.contains("order.permutation") && order.contains("[6, 16]"), order)
+        let pathwayFigures = nb.figures.filter { $0.hasPrefix("minilm-pathway/") }
+        XCTAssertFalse(pathwayFigures.isEmpty)
+        for figure in pathwayFigures { nb.assertPNG(figure) }
     }
 }
 

@@ -19,6 +19,8 @@ public struct DemoFindings: Sendable, Codable, Equatable {
     public var topNorm: DetectionReport
     /// Probe headlines from the default suites (empty when no suite ran).
     public var probes: [ProbeHeadline]
+    /// Default suites that were not found (the demo runs outside the repository).
+    public var missingSuites: [String]
     /// The demo page, relative to the current directory when possible.
     public var page: String
     public var totalSeconds: Double
@@ -26,11 +28,11 @@ public struct DemoFindings: Sendable, Codable, Equatable {
     public init(
         model: ModelInfo, photos: Int, synth: Int, extractSeconds: Double, calibrated: DetectionReport,
         relative: DetectionReport, attention: DetectionReport, massive: DetectionReport, topNorm: DetectionReport,
-        probes: [ProbeHeadline], page: String, totalSeconds: Double
+        probes: [ProbeHeadline], missingSuites: [String] = [], page: String, totalSeconds: Double
     ) {
         self.model = model; self.photos = photos; self.synth = synth; self.extractSeconds = extractSeconds
         self.calibrated = calibrated; self.relative = relative; self.attention = attention; self.massive = massive
-        self.topNorm = topNorm; self.probes = probes; self.page = page; self.totalSeconds = totalSeconds
+        self.topNorm = topNorm; self.probes = probes; self.missingSuites = missingSuites; self.page = page; self.totalSeconds = totalSeconds
     }
 }
 

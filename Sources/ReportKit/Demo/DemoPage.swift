@@ -53,8 +53,11 @@ struct DemoPage {
     func outputs() -> HTML {
         let links: [(String, String)] = [
             ("photos-report/index.html", "Report on the photos: norm histograms, gallery with norm and attention heatmaps, norm vs attention, CKA across layers."),
-            ("synth-report/index.html", "Report on the synthetic scenes with the probe results (top-4 by norm as the sink group)."),
-            ("probes/results.csv", "Probe results: layer × group × target, score, 95% interval, control score, selectivity."),
+            ("synth-report/index.html", "Report on the synthetic scenes with the global-vs-local probe results (top-4 by norm as the sink group)."),
+            ("probes/global-vs-local/results.csv", "Suite global-vs-local: global and local labels from every token group at every layer (score, 95% interval, control score, selectivity)."),
+            ("probes/position/results.csv", "Suite position: grid position and patch colour from single tokens."),
+            ("probes/layer-sweep/results.csv", "Suite layer-sweep: PCA spectrum and probe scores by layer."),
+            ("probes/controls/results.csv", "Suite controls (three layers): control tasks and permutation p-values."),
             ("findings.json", "The numbers behind the findings (detection per layer, probe headlines)."),
             ("photos-store", "The photo store (manifest.json + safetensors; see docs/store.md)."),
             ("synth-store", "The synthetic-scene store, with labels."),

@@ -53,12 +53,11 @@ public enum DemoPipeline {
         let calibrated = try detect(photoStore, NormThreshold(tau: .auto))
         let synthStore = try StoreReader(url: config.synthStore)
         _ = try detect(synthStore, TopKNorm(k: 4))
-        _ = try detect(synthStore, NormThreshold(tau: .auto))
 
-        log("probe: global (texture) and local (quadrant) labels from CLS, top-4-norm, all-patch and random-4 tokens")
-        let probes = try DemoProbes.run(store: try StoreReader(url: config.synthStore), seed: config.seed,
-                                        sinkGroup: attention.layers.filter { $0.clsIsAttentionSink == true }.count * 2 > attention.layers.count ? "cls" : "sinks:topk",
-                                        out: config.probeResults, progress: config.progress)
+        let clsIsSink = attention.layers.filter { $0.clsIsAttentionSink == true }.count * 2 > attention.layers.count
+        let suites = try DemoSuites.run(
+            store: try StoreReader(url: config.synthStore), probes: config.probes, out: config.probeResults,
+            sinkGroup: clsIsSink ? "cls" : "sinks_topk", progress: config.progress, log: log)
 
         log("report: photos and synthetic scenes")
         var photoReport = ReportConfig(store: config.photoStore, out: config.photoReport)
@@ -66,7 +65,7 @@ public enum DemoPipeline {
         photoReport.progress = config.progress
         let photoSummary = try ReportBuilder(photoReport).build()
         var synthReport = ReportConfig(store: config.synthStore, out: config.synthReport)
-        synthReport.results = config.probeResults
+        synthReport.results = suites.results["global-vs-local"]
         synthReport.method = "topk"
         synthReport.progress = config.progress
         let synthSummary = try ReportBuilder(synthReport).build()
@@ -74,7 +73,7 @@ public enum DemoPipeline {
         var findings = DemoFindings(
             model: photoStore.model, photos: photos.count, synth: config.synth, extractSeconds: extractSeconds,
             calibrated: calibrated, relative: relative, attention: attention, massive: massive, topNorm: topNorm,
-            probes: probes, page: DemoOutput.displayPath(config.page), totalSeconds: 0)
+            probes: suites.headlines, missingSuites: suites.missing, page: DemoOutput.displayPath(config.page), totalSeconds: 0)
         findings.totalSeconds = Date().timeIntervalSince(start)
         try DemoOutput.write(findings, config: config, photoReport: photoSummary, synthReport: synthSummary)
         return findings

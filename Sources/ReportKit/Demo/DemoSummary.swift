@@ -20,7 +20,7 @@ public enum DemoSummary {
         // Without two probe headlines, other measured facts fill the ten lines.
         let fillers = [
             probeLines.isEmpty
-                ? "Probes: no probe suite ran (no default suites under Probes/), so nothing is said here about what the tokens encode."
+                ? "Probes: no probe suite ran (the default suites were not found under Probes/: run the demo from the repository root), so nothing is said here about what the tokens encode."
                 : nil,
             clsNormLine(f.attention),
         ].compactMap { $0 }
@@ -132,28 +132,20 @@ public enum DemoSummary {
         let chance = p.chance.map { String(format: ", chance %.2f", $0) } ?? ""
         var s = "Probe, \(p.kind) label '\(p.target)': best from \(groupName(p.bestGroup)), \(p.metric) "
             + String(format: "%.2f", p.bestScore) + interval + " at layer \(p.layer)" + chance
-        if let g = p.sinkGroup, let score = p.sinkScore, g != p.bestGroup {
-            s += "; " + groupName(g) + String(format: " reaches %.2f there", score)
+        if let g = p.sinkGroup, let score = p.sinkScore {
+            s += "; at that layer, " + groupName(g) + String(format: ": %.2f", score)
         }
         return s + "."
     }
 
     /// Group names of the probe grammar in words.
     static func groupName(_ group: String) -> String {
-        switch group {
-        case "cls": return "CLS"
-        case "patches": return "the mean of all patches"
-        default:
-            let parts = group.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return group }
-            switch parts[0] {
-            case "random": return "\(parts[1]) random patches"
-            case "sinks": return parts[1] == "topk" ? "the top-4 patches by norm" : "the \(parts[1]) sinks"
-            case "nonsinks": return "the non-sinks (\(parts[1]))"
-            case "matched": return "random non-sinks matched to the \(parts[1]) sinks"
-            default: return group
-            }
-        }
+        let names = [
+            "cls": "CLS", "patches": "the mean of all patches", "sinks_topk": "the top-4 patches by norm",
+            "sinks_attention": "the attention-sink patches", "sinks_norm": "the high-norm sinks",
+            "nonsinks": "the non-sink patches", "random_topk": "4 random patches", "random_attention": "random patches matched to the attention sinks",
+        ]
+        return names[group] ?? group
     }
 
     // MARK: - Formatting

