@@ -3,8 +3,8 @@
 /// `scripts/bench_plots.py` draws the same 30 figures with matplotlib.
 extension BenchmarkData {
     /// Every figure with the file name it is written under.
-    /// - Parameter compression: zlib level of every PNG (6 is what matplotlib's Pillow uses).
-    public func figures(compression: Int = 6) throws -> [(name: String, chart: any Chart)] {
+    /// - Parameter compression: zlib level of every PNG (matplotlib's Pillow uses 6).
+    public func figures(compression: Int = ChartStyle().compression) throws -> [(name: String, chart: any Chart)] {
         let L = BenchmarkData.layers, side = BenchmarkData.gridSide
         func style(_ w: Int = 800, _ h: Int = 500) -> ChartStyle {
             var s = ChartStyle(width: w, height: h)

@@ -13,12 +13,13 @@ public enum PlotBenchmark {
         /// Each side is timed this many times; the fastest run counts (less noise from a shared machine).
         public var repeats: Int
         public var seed: UInt64
-        /// zlib level of the Swift side's PNGs (matplotlib writes level 6 through Pillow).
+        /// zlib level of the Swift side's PNGs (default: the charts' own; matplotlib writes level 6
+        /// through Pillow, and the sizes of both sides are reported).
         public var compression: Int
 
         public init(directory: URL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("sinkscope-bench-plots"),
                     matplotlibScript: URL? = nil, python: String = "python3", repeats: Int = 3, seed: UInt64 = 0,
-                    compression: Int = 6) {
+                    compression: Int = ChartStyle().compression) {
             self.directory = directory
             self.matplotlibScript = matplotlibScript
             self.python = python
@@ -37,6 +38,8 @@ public enum PlotBenchmark {
         public var swiftBytes: Int
         public var matplotlibSeconds: Double?
         public var matplotlibCPUSeconds: Double?
+        /// Total size of matplotlib's PNGs.
+        public var matplotlibBytes: Int?
         /// matplotlib wall time / Swift wall time.
         public var speedup: Double?
         /// matplotlib CPU time / Swift CPU time.
@@ -79,10 +82,20 @@ public enum PlotBenchmark {
                                         out: c.directory.appendingPathComponent("matplotlib"), repeats: c.repeats)
             result.matplotlibSeconds = mpl.seconds
             result.matplotlibCPUSeconds = mpl.cpuSeconds
+            result.matplotlibBytes = directoryBytes(c.directory.appendingPathComponent("matplotlib"))
             result.speedup = mpl.seconds / best
             result.cpuSpeedup = mpl.cpuSeconds / bestCPU
         }
         return result
+    }
+
+    /// Total size of the PNG files in `directory`.
+    static func directoryBytes(_ directory: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".png") }.reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size]) as? Int
+            return total + (size ?? 0)
+        }
     }
 
     /// CPU time of this process so far (all threads).

@@ -34,8 +34,10 @@ public struct ChartStyle: Sendable, Equatable {
     public var axisLineWidth: Double = 1
     /// Light horizontal / vertical lines at the major ticks behind the data.
     public var grid: Bool = true
-    /// zlib level of the PNG (6, the libpng default, balances size and speed).
-    public var compression: Int = 6
+    /// zlib level of the PNG. Charts are mostly flat colour: level 3 writes the report's figure
+    /// set 14% larger than level 6 (still smaller than matplotlib's level-6 files) in a third of
+    /// the encoding time, which was two thirds of the drawing time at level 6.
+    public var compression: Int = 3
 
     public init(width: Int = 800, height: Int = 500, scale: Double = 1, dpi: Int = 100, font: Font? = nil) {
         self.width = width

@@ -29,8 +29,8 @@ struct BenchPlotsCommand: ParsableCommand {
     @Option(help: "Runs per side; the fastest one counts.")
     var repeats: Int = 3
 
-    @Option(help: "zlib level of the Swift side's PNGs (matplotlib uses 6).")
-    var compression: Int = 6
+    @Option(help: "zlib level of the Swift side's PNGs (default: the level every chart uses; matplotlib uses 6).")
+    var compression: Int = ChartStyle().compression
 
     @Flag(help: "Time the Swift side only (no Python needed).")
     var swiftOnly = false
@@ -62,7 +62,8 @@ struct BenchPlotsCommand: ParsableCommand {
         print(String(format: "plotting:   %.3f s wall, %.3f s CPU (%.1f ms CPU per figure, %d KB)",
                      r.swiftSeconds, r.swiftCPUSeconds, perFigure(r.swiftCPUSeconds), r.swiftBytes / 1024))
         if let m = r.matplotlibSeconds, let mc = r.matplotlibCPUSeconds, let s = r.speedup, let sc = r.cpuSpeedup {
-            print(String(format: "matplotlib: %.3f s wall, %.3f s CPU (%.1f ms CPU per figure)", m, mc, perFigure(mc)))
+            print(String(format: "matplotlib: %.3f s wall, %.3f s CPU (%.1f ms CPU per figure, %d KB)", m, mc, perFigure(mc),
+                         (r.matplotlibBytes ?? 0) / 1024))
             print(String(format: "speedup:    %.1fx wall, %.1fx CPU (target >= 10x: %@)", s, sc,
                          min(s, sc) >= 10 ? "met" : "not met"))
         }
