@@ -6,13 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "[demo] building sinkscope (release)" >&2
-swift build -c release --product sinkscope 2>&1 | grep -E "error|warning: |Build complete" >&2 || true
-BIN="$(swift build -c release --show-bin-path)/sinkscope"
-if "$BIN" --help | grep -qE "^ +demo( |$)"; then
-    "$BIN" demo "$@"
-else
-    # Until the full demo lands: a store from the small bundled example dump, then what it holds.
-    rm -rf Reports/example-store
-    "$BIN" import Tests/Fixtures/example/example_dump.npz --labels Tests/Fixtures/example/example_labels.csv --out Reports/example-store
-    "$BIN" inspect Reports/example-store
+BUILD_LOG="$(mktemp -t sinkscope-release.XXXXXX.log)"
+if ! swift build -c release --product sinkscope >"$BUILD_LOG" 2>&1; then
+    grep -E "error" "$BUILD_LOG" | head -40 >&2; echo "[demo] the release build failed (log: $BUILD_LOG)" >&2; exit 1
 fi
+BIN="$(swift build -c release --show-bin-path)/sinkscope"
+"$BIN" demo "$@"

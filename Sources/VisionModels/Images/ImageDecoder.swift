@@ -75,7 +75,7 @@ public struct ImageDecoder: Sendable {
     // MARK: - libgd
 
     private static func gdDecode(_ data: [UInt8], format: ImageFormat) -> gdImagePtr? {
-        var bytes = data
+        var bytes = format == .png ? PNGColorProfile.stripped(data) : data
         let size = Int32(bytes.count)
         return bytes.withUnsafeMutableBytes { raw -> gdImagePtr? in
             let p = raw.baseAddress
