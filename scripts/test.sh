@@ -17,11 +17,15 @@ swift test 2>&1 | tee "$LOG" | grep -vE "^Test Case .* (started|passed)"
 status="${PIPESTATUS[0]}"
 set -e
 # The suite is XCTest; Swift Testing's own closing line reports 0 tests, so end with the XCTest
-# totals as a plain "N passed, N failed" line.
-summary=$(grep -aE "Executed [0-9]+ tests?, with [0-9]+ failures?" "$LOG" | tail -1)
+# totals (the last "Executed" line is the whole run) as a plain "N passed, N failed" line.
+summary=$(grep -aE "Executed [0-9]+ tests?, with " "$LOG" | tail -1)
 if [ -n "$summary" ]; then
     total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-    failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-    echo "tests: $((total - failed)) passed, $failed failed"
+    failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+    skipped=0
+    if echo "$summary" | grep -qE "[0-9]+ tests? skipped"; then
+        skipped=$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')
+    fi
+    echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 fi
 exit "$status"
