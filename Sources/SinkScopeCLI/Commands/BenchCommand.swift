@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time SinkScope against reference implementations on the same inputs.",
         discussion: """
-            Benchmarks print each time and the ratio (SinkScope / reference; below 1 is faster).
+            Benchmarks print each time and the ratio (SinkScope / reference; below 1 is faster). \
             Build with `swift build -c release` first: debug builds are much slower.
 
             Example:

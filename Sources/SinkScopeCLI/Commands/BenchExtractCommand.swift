@@ -8,12 +8,12 @@ struct BenchExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Time SinkScope's ViT forward against onnxruntime and measure extraction memory.",
         discussion: """
-            Both sides run the built-in DINOv2 ViT-S/14 backbone on the same preprocessed photos
-            (the cache's sample photos, cycled), with the same batch size and thread count, and
-            return every block's output; onnxruntime runs scripts/bench_onnxruntime.py on the ONNX
-            file truncated after the last block. Rounds alternate between the two; the best round
-            of each is compared. Then `sinkscope extract --attention` runs as a child process over
-            50 and 200 images and its peak resident memory is printed: it should not grow.
+            Both sides run the built-in DINOv2 ViT-S/14 backbone on the same preprocessed photos \
+            (the cache's sample photos, cycled), with the same batch size and thread count, and \
+            return every block's output; onnxruntime runs scripts/bench_onnxruntime.py on the ONNX \
+            file truncated after the last block. Rounds alternate between the two; the best round \
+            of each is compared. Then `sinkscope extract --attention` runs as a child process over \
+            50 and 200 images and its peak resident memory is printed: it should not grow. \
             Needs python3 with numpy, onnx and onnxruntime, and a release build.
 
             Example:

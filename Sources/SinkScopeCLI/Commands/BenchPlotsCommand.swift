@@ -14,7 +14,8 @@ struct BenchPlotsCommand: ParsableCommand {
             Both sides' PNGs stay in --out for comparison. Use a release build.
 
             Example:
-              swift build -c release && .build/release/sinkscope bench plots --script scripts/bench_plots.py
+              swift build -c release && .build/release/sinkscope bench plots \\
+                --script scripts/bench_plots.py
             """)
 
     @Option(help: "Directory for the data files and both sides' PNGs.")

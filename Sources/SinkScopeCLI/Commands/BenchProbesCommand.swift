@@ -8,9 +8,9 @@ struct BenchProbesCommand: ParsableCommand {
         commandName: "probes",
         abstract: "Time PCA (exact, randomized) and a logistic probe against scikit-learn.",
         discussion: """
-            Generates seeded float32 matrices (PCA with 32 components on 20000x384, 100000x384 and
-            50000x1024; a 10-class logistic probe on 20000x384 and 100000x1024), times SinkScope,
-            writes the matrices as .npy and runs scripts/bench_probes.py on the same files with the
+            Generates seeded float32 matrices (PCA with 32 components on 20000x384, 100000x384 and \
+            50000x1024; a 10-class logistic probe on 20000x384 and 100000x1024), times SinkScope, \
+            writes the matrices as .npy and runs scripts/bench_probes.py on the same files with the \
             same number of BLAS threads. Needs python3 with numpy and scikit-learn.
 
             Example:

@@ -15,7 +15,8 @@ struct CompareCommand: ParsableCommand {
 
             Examples:
               sinkscope compare --store /tmp/photos-store --out /tmp/photos-compare
-              sinkscope compare --store /tmp/dinov2-s --store /tmp/dinov2-b --layers 0,4,8,12 --out /tmp/s-vs-b
+              sinkscope compare --store /tmp/dinov2-s --store /tmp/dinov2-b \\
+                --layers 0,4,8,12 --out /tmp/s-vs-b
             """)
 
     @Option(help: "A store; give --store twice to compare two stores.")

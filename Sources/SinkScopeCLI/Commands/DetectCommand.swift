@@ -20,8 +20,10 @@ struct DetectCommand: ParsableCommand {
 
             Examples:
               sinkscope detect --store /tmp/photos-store --method relative --k 3
-              sinkscope detect --store /tmp/photos-store --method norm --tau auto --layers 6,9,12 --json
-              sinkscope detect --store /tmp/photos-store --method attention --m 5 --include-prefix
+              sinkscope detect --store /tmp/photos-store --method norm --tau auto \\
+                --layers 6,9,12 --json
+              sinkscope detect --store /tmp/photos-store --method attention --m 5 \\
+                --include-prefix
             """)
 
     @Option(help: "The store directory (made by extract or import).")

@@ -9,22 +9,24 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Run a ViT (DINOv2, CLIP vision, ViT) over images and store every layer's tokens.",
         discussion: """
-            --model dinov2-small is the built-in DINOv2 ViT-S/14, converted once from the ONNX file
-            scripts/setup.sh fetches into ~/.cache/sinkscope/models/dinov2-small (see its
-            conversion.json). Any other value is a HuggingFace model folder (config.json +
-            model.safetensors, model_type dinov2, vit, clip or clip_vision_model); its
+            --model dinov2-small is the built-in DINOv2 ViT-S/14, converted once from the ONNX file \
+            scripts/setup.sh fetches into ~/.cache/sinkscope/models/dinov2-small (see its \
+            conversion.json). Any other value is a HuggingFace model folder (config.json + \
+            model.safetensors, model_type dinov2, vit, clip or clip_vision_model); its \
             preprocessor_config.json is used when present, the architecture's defaults otherwise.
 
-            Layers: hidden.0 is the embedding output, hidden.l the output of block l (HF
-            hidden_states[l], before any final LayerNorm). --attention stores received.{l}
-            (head-mean column sum of the attention probabilities, l = 1..L); --keep-attention also
-            stores the whole maps attn.{l} [n, H, T, T]. Rerunning with the same --out resumes: images
+            Layers: hidden.0 is the embedding output, hidden.l the output of block l (HF \
+            hidden_states[l], before any final LayerNorm). --attention stores received.{l} \
+            (head-mean column sum of the attention probabilities, l = 1..L); --keep-attention also \
+            stores the whole maps attn.{l} [n, H, T, T]. Rerunning with the same --out resumes: images \
             already stored are skipped. Image ids are file names without extension.
 
             Examples:
-              sinkscope extract --model dinov2-small --images ~/.cache/sinkscope/photos --out runs/photos --attention
-              sinkscope extract --model path/to/clip-vit-base-patch32 --images list.txt --out runs/clip \\
-                --labels labels.csv --layers 0,4,8,12 --dtype f32 --batch 4 --threads 2 --skip-bad
+              sinkscope extract --model dinov2-small \\
+                --images ~/.cache/sinkscope/photos --out runs/photos --attention
+              sinkscope extract --model path/to/clip-vit-base-patch32 --images list.txt \\
+                --out runs/clip --labels labels.csv --layers 0,4,8,12 --dtype f32 \\
+                --batch 4 --threads 2 --skip-bad
             """)
 
     @Option(help: "dinov2-small (built in) or the path of a HuggingFace model folder.")

@@ -34,7 +34,8 @@ struct NotebookCommand: ParsableCommand {
 
                 Examples:
                   sinkscope notebook run Notebooks-md/01-finding-sinks.md
-                  sinkscope notebook run Notebooks-md/02-what-sinks-know.md --var images=40 --out /tmp/nb02
+                  sinkscope notebook run Notebooks-md/02-what-sinks-know.md \\
+                    --var images=40 --out /tmp/nb02
                 """)
 
         @Argument(help: "The notebook (.md file).")

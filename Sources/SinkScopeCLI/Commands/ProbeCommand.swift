@@ -25,11 +25,17 @@ struct ProbeCommand: ParsableCommand {
             Writes DIR/results.json and DIR/results.csv (one row per layer).
 
             Examples:
-              sinkscope probe Probes/global-vs-local.yaml --store /tmp/synth-store --out /tmp/global-vs-local
-              sinkscope probe --store /tmp/synth-store --layers all --group cls --target label:shape --probe logistic --out /tmp/probe-cls
-              sinkscope probe --store /tmp/synth-store --group sinks:norm --reduce mean --target label:shape --probe logistic --out /tmp/probe-sinks
-              sinkscope probe --store /tmp/synth-store --group patches --target position --probe ridge --layers 0,6,12 --out /tmp/probe-pos
-              sinkscope probe --store /tmp/synth-store --group patches --probe pca --components 10 --out /tmp/pca
+              sinkscope probe Probes/global-vs-local.yaml --store /tmp/synth-store \\
+                --out /tmp/global-vs-local
+              sinkscope probe --store /tmp/synth-store --layers all --group cls \\
+                --target label:shape --probe logistic --out /tmp/probe-cls
+              sinkscope probe --store /tmp/synth-store --group sinks:norm \\
+                --reduce mean --target label:shape --probe logistic \\
+                --out /tmp/probe-sinks
+              sinkscope probe --store /tmp/synth-store --group patches \\
+                --target position --probe ridge --layers 0,6,12 --out /tmp/probe-pos
+              sinkscope probe --store /tmp/synth-store --group patches --probe pca \\
+                --components 10 --out /tmp/pca
             """)
 
     @Argument(help: "A probe-suite YAML file (e.g. Probes/position.yaml); leave out to describe one probe with the flags.")

@@ -18,7 +18,8 @@ struct SynthCommand: ParsableCommand {
 
             Example:
               sinkscope synth --out data/synth --count 300 --seed 0
-              sinkscope extract --model dinov2-small --images data/synth --labels data/synth/labels.csv --out stores/synth
+              sinkscope extract --model dinov2-small --images data/synth \\
+                --labels data/synth/labels.csv --out stores/synth
             """)
 
     @Option(name: .long, help: "The directory to create (must not exist, or be empty).")
