@@ -77,7 +77,11 @@ final class NotebookSuiteRunTests: XCTestCase {
         let textureControl = controls.row(layer: texture?.layer ?? -1, group: "patches", target: "texture_control")
         XCTAssertLessThan(textureControl?.score ?? 1, (texture?.score ?? 0) - 0.3, "a control task scores well below the real label")
 
-        // Section 6: the report draws the probe curves.
+        // Section 6: the report draws the probe curves; with top-k masks (k tokens at every layer)
+        // its findings speak of persistence only, not of where sinks "first appear".
+        let report = nb.stdout(of: "sinkscope report")
+        XCTAssertTrue(report.contains("of a layer's top-k positions are still among the top k"), report)
+        XCTAssertFalse(report.contains("first appear"), report)
         let probeFigures = nb.figures.filter { $0.hasPrefix("report/figures/probe-") }
         XCTAssertFalse(probeFigures.isEmpty)
         for figure in probeFigures { nb.assertPNG(figure) }

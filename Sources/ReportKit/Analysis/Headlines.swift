@@ -126,6 +126,10 @@ struct Headlines {
         let shares = p.transitions.compactMap { t in t.sinksFrom > 0 ? t.share : nil }
         guard !shares.isEmpty, let first = p.firstSinkLayer else { return nil }
         let mean = shares.reduce(0, +) / Double(shares.count)
+        // Top-k marks k tokens at every layer, so "first appear" would always be the first layer.
+        if p.method == "topk" {
+            return "On average \(Format.percent(mean)) of a layer's top-k positions are still among the top k at the next shown layer."
+        }
         return "Sinks first appear at layer \(first); on average \(Format.percent(mean)) of a layer's sink positions "
             + "are still sinks at the next shown layer."
     }
