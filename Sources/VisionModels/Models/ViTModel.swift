@@ -25,14 +25,7 @@ extension VisionTransformer {
         try spec.validate(source: weights.source)
         let root = weights.prefix(forAnchor: "embeddings.cls_token", candidates: ["", "vit."]) ?? ""
 
-        let embeddings = EmbeddingWeights(
-            cls: try weights.tensor(root + "embeddings.cls_token", shape: [1, 1, d]),
-            patch: LinearWeights(
-                weight: try weights.tensor(root + "embeddings.patch_embeddings.projection.weight", shape: [d, c, p, p]),
-                bias: try weights.tensor(root + "embeddings.patch_embeddings.projection.bias", shape: [d]),
-                outputs: d, inputs: c * p * p),
-            positions: try weights.tensor(root + "embeddings.position_embeddings", shape: [1, 1 + grid * grid, d]),
-            positionGrid: grid, preNorm: nil)
+        let embeddings = try EmbeddingWeights.huggingFace(weights, root: root, width: d, channels: c, patch: p, grid: grid)
 
         let blocks = try (0..<config.numHiddenLayers).map { l -> EncoderBlockWeights in
             let b = root + "encoder.layer.\(l)."
