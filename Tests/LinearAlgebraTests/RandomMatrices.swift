@@ -1,28 +1,15 @@
 import LinearAlgebra
+import TestSupport
 
-/// SplitMix64: a tiny seeded generator so test matrices are the same on every run.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) * 2 - 1 }
-}
-
+/// Uniform in [-1, 1) from the shared seeded generator.
 func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64) -> Matrix {
     var rng = TestRandom(seed: seed)
-    return Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in Float(rng.uniform()) })
+    return Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in Float(rng.uniform() * 2 - 1) })
 }
 
 func randomMatrixD(_ rows: Int, _ cols: Int, seed: UInt64) -> MatrixD {
     var rng = TestRandom(seed: seed)
-    return MatrixD(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in rng.uniform() })
+    return MatrixD(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in rng.uniform() * 2 - 1 })
 }
 
 /// A random symmetric positive definite matrix: Aᵀ A + n I.

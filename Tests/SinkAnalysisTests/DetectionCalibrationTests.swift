@@ -6,7 +6,7 @@ import TestSupport
 final class DetectionCalibrationTests: XCTestCase {
     /// Log-normal norms: median `median`, log-σ `sigma`.
     func logNormal(_ count: Int, median: Double, sigma: Double, seed: UInt64) -> [Float] {
-        var rng = PlantedRandom(seed: seed)
+        var rng = TestRandom(seed: seed)
         return (0..<count).map { _ in Float(median * exp(sigma * rng.normal())) }
     }
 

@@ -17,7 +17,7 @@ final class DetectionDegenerateTests: XCTestCase {
 
     /// Bulk only: no planted sink, uniform attention.
     func layerWithoutSinks() throws -> LayerActivations {
-        var rng = PlantedRandom(seed: 11)
+        var rng = TestRandom(seed: 11)
         let x = (0..<(2 * 9 * 64)).map { _ in Float(rng.uniform() * 2 - 1) }
         return try LayerActivations(
             layer: 1, imageCount: 2, tokenCount: 9, hiddenSize: 64, prefixTokens: 1, hidden: x,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import SinkAnalysis
 
 /// Constructed layers with planted sinks, shared by the detection tests.
@@ -16,7 +17,7 @@ enum PlantedLayer {
     static let massiveValue: Float = 1200
 
     static func hidden(seed: UInt64 = 7) -> [Float] {
-        var rng = PlantedRandom(seed: seed)
+        var rng = TestRandom(seed: seed)
         var x = (0..<(n * tokens * d)).map { _ in Float(rng.uniform() * 2 - 1) }
         for i in 0..<n { for c in 0..<d { x[(i * tokens) * d + c] *= 3 } }
         for s in sinks { x[(s.image * tokens + s.token) * d + 2] = massiveValue }
@@ -39,25 +40,5 @@ enum PlantedLayer {
         try LayerActivations(
             layer: 4, imageCount: n, tokenCount: tokens, hiddenSize: d, prefixTokens: prefix,
             hidden: hidden ?? Self.hidden(), received: received ?? Self.received(), source: "planted")
-    }
-}
-
-/// SplitMix64 (named for these tests): a small deterministic generator so constructed data are the same on every run.
-struct PlantedRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    /// Standard normal by Box–Muller.
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }

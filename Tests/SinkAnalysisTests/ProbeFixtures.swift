@@ -74,34 +74,17 @@ func loadFixture<T: Decodable>(_ name: String, as type: T.Type = T.self) throws 
 /// Seeded Gaussian blobs for tests that need data but no reference: `classes` centres in D
 /// dimensions, `perClass` samples each, labels in order.
 func blobs(classes: Int, perClass: Int, features: Int, spread: Double = 3, seed: UInt64 = 0) -> (Matrix, [Int]) {
-    var rng = SinkAnalysisTestRandom(seed: seed)
-    let centres = (0..<(classes * features)).map { _ in rng.gaussian() * spread }
+    var rng = TestRandom(seed: seed &+ 1)
+    let centres = (0..<(classes * features)).map { _ in rng.normal() * spread }
     var values: [Float] = [], labels: [Int] = []
     for c in 0..<classes {
         for _ in 0..<perClass {
-            for j in 0..<features { values.append(Float(centres[c * features + j] + rng.gaussian())) }
+            for j in 0..<features { values.append(Float(centres[c * features + j] + rng.normal())) }
             labels.append(c)
         }
     }
     return (Matrix(rows: classes * perClass, cols: features, values: values), labels)
 }
-
-struct SinkAnalysisTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func gaussian() -> Double {
-        (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * .pi * uniform())
-    }
-}
-
 /// A fixture file holding named cases plus a `_meta` object: decodes the cases only.
 func loadCases<T: Decodable>(_ name: String, as type: T.Type) throws -> [String: T] {
     try loadFixture(name, as: [String: FixtureCase<T>].self).compactMapValues(\.value)

@@ -5,10 +5,10 @@ import XCTest
 
 /// Each fast op (BLAS or pointer loop) against its naive reference on random data.
 final class OpsTests: XCTestCase {
-    private var rng = OpsTestRandom(seed: 42)
+    private var rng = TestRandom(seed: 42)
 
     private func random(_ count: Int, scale: Float = 1) -> [Float] {
-        (0..<count).map { _ in rng.nextGaussian() * scale }
+        (0..<count).map { _ in Float(rng.normal()) * scale }
     }
 
     func testLinearMatchesNaiveWithAndWithoutBias() {
@@ -103,23 +103,5 @@ final class OpsTests: XCTestCase {
         // Interpolation weights of every output sum to 1, so constants are preserved.
         let w37 = bicubicWeights(input: 37, output: 16)
         for o in 0..<16 { XCTAssertEqual(w37[(o * 37)..<((o + 1) * 37)].reduce(0, +), 1, accuracy: 1e-12) }
-    }
-}
-
-/// A small deterministic generator so test data does not depend on the platform's random source.
-struct OpsTestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func nextGaussian() -> Float {
-        let u1 = max(nextUniform(), 1e-300), u2 = nextUniform()
-        return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }
