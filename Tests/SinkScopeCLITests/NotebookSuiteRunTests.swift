@@ -1,4 +1,5 @@
 import Foundation
+import SinkAnalysis
 import TestSupport
 import XCTest
 
@@ -156,16 +157,16 @@ struct SuiteRows {
 
     let rows: [Row]
 
+    /// Reads the file with the library's own reader; a row that was not scored has a NaN score
+    /// there and `nil` here.
     init(_ url: URL) throws {
-        let root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
-        rows = ((root?["rows"] as? [[String: Any]]) ?? []).map { row in
-            let result = row["result"] as? [String: Any] ?? [:]
+        func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
+        rows = try SuiteReport.read(from: url).rows.map { row in
+            let r = row.result
             return Row(
-                layer: row["layer"] as? Int ?? -1, group: row["group"] as? String ?? "", target: row["target"] as? String ?? "",
-                probe: row["probe"] as? String ?? "", n: result["n"] as? Int ?? 0, notes: result["notes"] as? [String] ?? [], score: result["score"] as? Double,
-                ciLower: result["ci_lower"] as? Double, ciUpper: result["ci_upper"] as? Double,
-                control: result["control_score"] as? Double, selectivity: result["selectivity"] as? Double,
-                pValue: result["p_value"] as? Double)
+                layer: row.layer, group: row.group, target: row.target, probe: row.probe, n: r.n, notes: r.notes,
+                score: finite(r.score), ciLower: finite(r.ciLower), ciUpper: finite(r.ciUpper), control: finite(r.controlScore),
+                selectivity: finite(r.selectivity), pValue: finite(r.pValue))
         }
     }
 
