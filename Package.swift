@@ -1,21 +1,30 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies run one way, top to bottom:
-// C shims → LinearAlgebra, TensorFiles → ActivationStore → VisionModels → SinkAnalysis
-// → Plotting → ReportKit → SinkScopeCLI → sinkscope.
+// Dependencies run one way, bottom to top (docs/architecture.md draws the graph; the test
+// script scripts/check-imports.sh fails when a source file imports a module its target does not
+// depend on):
+//   C shims (CBLAS, CLAPACKE, CGD, CZlib) · Support
+//   → LinearAlgebra, TensorFiles, Images, ONNXFormat
+//   → ActivationStore, Scenes, Plotting
+//   → VisionModels → SinkAnalysis → ReportKit
+//   → Workflow, Benchmarks → SinkScopeCLI → sinkscope
 let package = Package(
     name: "SinkScope",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "sinkscope", targets: ["sinkscope"]),
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "TensorFiles", targets: ["TensorFiles"]),
         .library(name: "ActivationStore", targets: ["ActivationStore"]),
+        .library(name: "Images", targets: ["Images"]),
+        .library(name: "Scenes", targets: ["Scenes"]),
         .library(name: "VisionModels", targets: ["VisionModels"]),
         .library(name: "SinkAnalysis", targets: ["SinkAnalysis"]),
         .library(name: "Plotting", targets: ["Plotting"]),
         .library(name: "ReportKit", targets: ["ReportKit"]),
+        .library(name: "Workflow", targets: ["Workflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,44 +47,58 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
         // MARK: - Library modules
+        .target(name: "Support"),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
         .target(name: "TensorFiles", dependencies: ["CZlib"]),
-        .target(name: "ActivationStore", dependencies: ["TensorFiles"]),
+        .target(name: "Images", dependencies: ["CGD", "Support"]),
         .target(
             name: "ONNXFormat",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "ActivationStore", dependencies: ["TensorFiles", "Support"]),
+        .target(name: "Scenes", dependencies: ["Images", "ActivationStore", "Support", "CGD"]),
+        .target(name: "Plotting", dependencies: ["Images", "CGD"]),
         .target(
             name: "VisionModels",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "ONNXFormat", "CGD", "CBLAS"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "ONNXFormat", "Support", "CBLAS"]),
         .target(
             name: "SinkAnalysis",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "VisionModels", "Yams"]),
-        .target(name: "Plotting", dependencies: ["CGD"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "Support", "Yams"]),
         .target(
             name: "ReportKit",
-            dependencies: ["Plotting", "SinkAnalysis", "ActivationStore", "VisionModels"]),
+            dependencies: ["Plotting", "SinkAnalysis", "ActivationStore", "Images", "Support"]),
+        .target(
+            name: "Workflow",
+            dependencies: ["ReportKit", "SinkAnalysis", "VisionModels", "Scenes", "Images", "ActivationStore", "Support"]),
+        .target(
+            name: "Benchmarks",
+            dependencies: ["VisionModels", "SinkAnalysis", "Plotting", "Images", "ActivationStore", "LinearAlgebra", "Support"]),
         .target(
             name: "SinkScopeCLI",
             dependencies: [
-                "LinearAlgebra", "TensorFiles", "ActivationStore", "VisionModels",
-                "SinkAnalysis", "Plotting", "ReportKit",
+                "LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "Scenes", "VisionModels",
+                "SinkAnalysis", "Plotting", "ReportKit", "Workflow", "Benchmarks", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "sinkscope", dependencies: ["SinkScopeCLI"]),
 
         // MARK: - Tests
         .target(
-            name: "TestSupport", dependencies: ["TensorFiles", "ActivationStore"],
+            name: "TestSupport", dependencies: ["TensorFiles", "ActivationStore", "Support"],
             path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images", "Support", "TestSupport"]),
+        .testTarget(name: "ScenesTests", dependencies: ["Scenes", "Images", "TestSupport"]),
         .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "TestSupport"]),
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "TestSupport"]),
         .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat", "TestSupport"]),
-        .testTarget(name: "VisionModelsTests", dependencies: ["VisionModels", "TestSupport"]),
-        .testTarget(name: "SinkAnalysisTests", dependencies: ["SinkAnalysis", "TestSupport"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
-        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "TestSupport"]),
+        .testTarget(name: "VisionModelsTests", dependencies: ["VisionModels", "Images", "TestSupport"]),
+        .testTarget(name: "SinkAnalysisTests", dependencies: ["SinkAnalysis", "Scenes", "Images", "Support", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Images", "TestSupport"]),
+        .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Images", "Support", "TestSupport"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "ReportKit", "SinkAnalysis", "ActivationStore", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Plotting", "Images", "TestSupport"]),
         .testTarget(
-            name: "SinkScopeCLITests", dependencies: ["SinkScopeCLI", "TestSupport"]),
+            name: "SinkScopeCLITests", dependencies: ["SinkScopeCLI", "Workflow", "TestSupport"]),
     ]
 )

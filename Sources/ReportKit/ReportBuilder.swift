@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import Foundation
 import SinkAnalysis

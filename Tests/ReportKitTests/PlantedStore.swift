@@ -1,3 +1,4 @@
+import Images
 import ActivationStore
 import Foundation
 import Plotting

@@ -1,3 +1,4 @@
+import Support
 import XCTest
 import LinearAlgebra
 import TestSupport

@@ -2,6 +2,7 @@ import ActivationStore
 import Foundation
 import LinearAlgebra
 import TestSupport
+import Support
 import XCTest
 @testable import SinkAnalysis
 

@@ -117,16 +117,6 @@ final class HonestProbingTests: XCTestCase {
         for (p, c) in zip(picks, candidates) { XCTAssertTrue(Set(p).isSubset(of: c)); XCTAssertEqual(Set(p).count, p.count) }
         XCTAssertEqual(try RandomBaseline.sample(counts: [2, 3, 0], candidates: candidates, seed: 4), picks)
     }
-
-    func testSeededGeneratorIsStable() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
-        XCTAssertEqual((0..<5).map { _ in a.next() }, (0..<5).map { _ in b.next() })
-        var g = SeededGenerator(seed: 1)
-        let normals = (0..<20000).map { _ in g.gaussian() }
-        let mean = normals.reduce(0, +) / 20000
-        let variance = normals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 20000
-        XCTAssertEqual(mean, 0, accuracy: 0.03); XCTAssertEqual(variance, 1, accuracy: 0.05)
-    }
 }
 
 final class StandardizerTests: XCTestCase {

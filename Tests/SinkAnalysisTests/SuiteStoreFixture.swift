@@ -1,7 +1,9 @@
+import Support
+import Images
+import Scenes
 import ActivationStore
 import Foundation
 import TestSupport
-import VisionModels
 @testable import SinkAnalysis
 
 /// A small store with known structure, for the suite tests: real synth images (56x56, a 4x4

@@ -1,6 +1,8 @@
 import ActivationStore
 import Foundation
 import XCTest
+import Images
+import Scenes
 import TestSupport
 import VisionModels
 @testable import SinkAnalysis

@@ -1,5 +1,6 @@
 import Foundation
 import ReportKit
+@testable import Workflow
 import TestSupport
 import XCTest
 

@@ -1,6 +1,7 @@
 import ActivationStore
 import Foundation
 import ReportKit
+@testable import Workflow
 import SinkAnalysis
 import TestSupport
 import XCTest

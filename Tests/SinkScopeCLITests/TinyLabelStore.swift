@@ -2,6 +2,7 @@ import ActivationStore
 import Foundation
 import SinkAnalysis
 import TestSupport
+import Support
 import XCTest
 
 /// The probe CLI tests' store: 20 images, CLS + 2×2 patches, D = 6, layers 0 and 1; layer 0 is

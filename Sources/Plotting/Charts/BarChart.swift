@@ -1,3 +1,5 @@
+import Images
+
 /// Grouped bars: one group per category, one bar per series, optional symmetric error bars
 /// (e.g. a 95 % confidence half-width).
 ///

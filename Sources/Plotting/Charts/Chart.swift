@@ -32,7 +32,7 @@ extension Chart {
 }
 
 /// Writes `bytes` to a temporary sibling of `url`, then moves it into place.
-func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
+public func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
     let dir = url.deletingLastPathComponent()
     let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
     do {

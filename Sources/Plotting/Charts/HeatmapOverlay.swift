@@ -1,3 +1,5 @@
+import Images
+
 /// A patch grid of values (e.g. token norms or received attention per patch) alpha-blended over
 /// the image it came from, with a colour bar and optional outlined cells (e.g. sink tokens).
 ///

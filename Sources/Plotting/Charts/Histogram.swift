@@ -1,3 +1,5 @@
+import Images
+
 /// A histogram of values (e.g. token norms of one layer), with linear or log counts and an
 /// optional vertical threshold marker (e.g. the sink threshold tau).
 ///

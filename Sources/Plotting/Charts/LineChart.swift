@@ -1,3 +1,5 @@
+import Images
+
 /// Several series over a shared x axis (e.g. probe score vs layer per token group), each with
 /// an optional shaded confidence band between `lower` and `upper`.
 ///

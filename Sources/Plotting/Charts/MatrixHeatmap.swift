@@ -1,3 +1,5 @@
+import Images
+
 /// A matrix as coloured cells with labelled rows and columns (e.g. layer x layer CKA), row 0
 /// at the top, a colour bar, and the values written in the cells when they are large enough.
 ///

@@ -1,3 +1,5 @@
+import Images
+
 /// Points coloured by category (e.g. a PCA projection of sink vs non-sink tokens) with a legend.
 /// Groups are drawn in order, so put the small group of interest last to keep it on top.
 ///

@@ -1,3 +1,5 @@
+import Images
+
 /// A continuous colour map: 256 colours from low (index 0) to high, looked up by a value in 0...1.
 ///
 /// The tables are the published ones (see `scripts/gen_colormaps.py`): viridis and magma

@@ -1,3 +1,5 @@
+import Images
+
 /// Categorical colours for series and groups.
 public enum Palette {
     /// Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour

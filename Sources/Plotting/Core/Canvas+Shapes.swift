@@ -1,3 +1,4 @@
+import Images
 import Foundation
 
 /// Marker shapes for line and scatter charts.

@@ -1,3 +1,4 @@
+import Images
 import CGD
 
 /// A truecolor libgd image that charts draw on, with exact alpha compositing.

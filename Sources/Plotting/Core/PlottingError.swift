@@ -16,10 +16,7 @@ public enum PlottingError: Error, Sendable, Equatable, CustomStringConvertible, 
     /// libgd failed to draw text (its own message).
     case textFailed(message: String)
     case pngEncodingFailed
-    case pngDecodingFailed(bytes: Int)
     case writeFailed(path: String, reason: String)
-    /// A helper program (the matplotlib benchmark script) failed.
-    case externalToolFailed(command: String, status: Int32, output: String)
 
     public var description: String {
         switch self {
@@ -38,12 +35,8 @@ public enum PlottingError: Error, Sendable, Equatable, CustomStringConvertible, 
             return "libgd could not draw text: \(message)."
         case .pngEncodingFailed:
             return "libgd failed to encode the chart as PNG."
-        case .pngDecodingFailed(let bytes):
-            return "libgd could not decode \(bytes) bytes as a PNG image."
         case .writeFailed(let path, let reason):
             return "could not write \(path): \(reason)."
-        case .externalToolFailed(let command, let status, let output):
-            return "`\(command)` failed (exit status \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
     }
 

@@ -1,3 +1,5 @@
+import Images
+
 /// Size, resolution, fonts and colours shared by every chart.
 ///
 /// Lengths are logical pixels; `scale` multiplies all of them, so `scale: 2` gives the same

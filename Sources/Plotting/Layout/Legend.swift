@@ -1,3 +1,5 @@
+import Images
+
 /// Where a chart puts its legend. `best` picks the inside corner that covers the fewest data
 /// points (matplotlib's "best"); `outsideRight` keeps it off the data entirely.
 public enum LegendPlacement: String, Sendable, Codable, CaseIterable {

@@ -1,7 +1,7 @@
+import Images
 import ActivationStore
 import Foundation
 import Plotting
-import VisionModels
 
 /// Finds and decodes the picture behind a store image and crops it the way the model saw it, so
 /// the patch grid of a heatmap lies on the pixels each token came from.
@@ -23,12 +23,11 @@ struct GalleryImageSource: Sendable {
 
     /// The model-input picture of `entry`, or a grey placeholder and the reason. Every existing
     /// candidate file is tried in turn (an imported store's source is its dump file, not an image).
-    func load(_ entry: ImageEntry) -> (image: Plotting.RGBImage, file: String?, note: String?) {
+    func load(_ entry: ImageEntry) -> (image: RGBImage, file: String?, note: String?) {
         let existing = candidateFiles(entry).filter { FileManager.default.fileExists(atPath: $0.path) }
         for url in existing where Self.looksLikeImage(url) {
             guard let decoded = try? ImageDecoder().decode(contentsOf: url) else { continue }
-            let input = geometry?.geometry(decoded) ?? decoded
-            guard let image = try? Plotting.RGBImage(width: input.width, height: input.height, pixels: input.pixels) else { continue }
+            let image = geometry?.geometry(decoded) ?? decoded
             let side = model.imageSize > 0 && geometry == nil ? model.imageSize : 0
             return (side > 0 ? image.resampled(width: side, height: max(1, side * gridRows / gridColumns)) : image, url.path, nil)
         }
@@ -53,10 +52,9 @@ struct GalleryImageSource: Sendable {
     var gridColumns: Int { max(model.grid.last ?? 1, 1) }
 
     /// Mid grey at the grid's aspect.
-    func placeholder() -> Plotting.RGBImage {
+    func placeholder() -> RGBImage {
         let w = 224, h = max(1, 224 * gridRows / gridColumns)
-        // A constant-size valid buffer cannot fail the initializer's checks.
-        return (try? Plotting.RGBImage(width: w, height: h, pixels: [UInt8](repeating: 190, count: w * h * 3)))!
+        return RGBImage(width: w, height: h, fill: RGB(190, 190, 190))
     }
 
     /// The manifest source as given, relative to the working directory and to the store's

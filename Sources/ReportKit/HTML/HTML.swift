@@ -5,45 +5,45 @@ import Foundation
 /// become markup: the type keeps escaped and unescaped strings apart.
 ///
 ///     let cell: HTML = .element("td", .text(image.id))      // <td>&lt;script&gt;…</td>
-struct HTML: Sendable, Equatable {
+public struct HTML: Sendable, Equatable {
     /// Markup, already escaped.
-    private(set) var markup: String
+    public private(set) var markup: String
 
     /// Markup written in this module's source (tags, attribute names), never user text.
-    init(raw markup: String) { self.markup = markup }
+    public init(raw markup: String) { self.markup = markup }
 
-    static let empty = HTML(raw: "")
+    public static let empty = HTML(raw: "")
 
     /// Text shown as is: `&`, `<`, `>`, `"` and `'` become entities.
-    static func text(_ s: String) -> HTML { HTML(raw: escape(s)) }
+    public static func text(_ s: String) -> HTML { HTML(raw: escape(s)) }
 
     /// `<tag attr="value"…>children</tag>`; attribute values are escaped.
-    static func element(_ tag: String, _ attributes: [(String, String)] = [], _ children: HTML...) -> HTML {
+    public static func element(_ tag: String, _ attributes: [(String, String)] = [], _ children: HTML...) -> HTML {
         element(tag, attributes, children)
     }
 
-    static func element(_ tag: String, _ attributes: [(String, String)] = [], _ children: [HTML]) -> HTML {
+    public static func element(_ tag: String, _ attributes: [(String, String)] = [], _ children: [HTML]) -> HTML {
         HTML(raw: "<\(tag)\(attributeText(attributes))>" + children.map(\.markup).joined() + "</\(tag)>")
     }
 
     /// A void element such as `<img …>`.
-    static func void(_ tag: String, _ attributes: [(String, String)]) -> HTML {
+    public static func void(_ tag: String, _ attributes: [(String, String)]) -> HTML {
         HTML(raw: "<\(tag)\(attributeText(attributes))>")
     }
 
     /// A paragraph of plain text.
-    static func paragraph(_ s: String, class cls: String? = nil) -> HTML {
+    public static func paragraph(_ s: String, class cls: String? = nil) -> HTML {
         element("p", cls.map { [("class", $0)] } ?? [], .text(s))
     }
 
-    static func + (a: HTML, b: HTML) -> HTML { HTML(raw: a.markup + b.markup) }
+    public static func + (a: HTML, b: HTML) -> HTML { HTML(raw: a.markup + b.markup) }
 
-    static func join(_ parts: [HTML], separator: HTML = .empty) -> HTML {
+    public static func join(_ parts: [HTML], separator: HTML = .empty) -> HTML {
         HTML(raw: parts.map(\.markup).joined(separator: separator.markup))
     }
 
     /// Escapes the five characters that matter in text and in quoted attribute values.
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -69,14 +69,21 @@ struct HTML: Sendable, Equatable {
 // MARK: - Tables
 
 /// A table of numbers with a header row; every cell is text (escaped).
-struct HTMLTable: Sendable {
-    var header: [String]
-    var rows: [[String]]
+public struct HTMLTable: Sendable {
+    public var header: [String]
+    public var rows: [[String]]
     /// Column indices aligned right (numbers).
-    var numeric: Set<Int> = []
-    var caption: String?
+    public var numeric: Set<Int> = []
+    public var caption: String?
 
-    var html: HTML {
+    public init(header: [String], rows: [[String]], numeric: Set<Int> = [], caption: String? = nil) {
+        self.header = header
+        self.rows = rows
+        self.numeric = numeric
+        self.caption = caption
+    }
+
+    public var html: HTML {
         let head = HTML.element("tr", [], header.enumerated().map { i, h in
             HTML.element("th", numeric.contains(i) ? [("class", "num")] : [], .text(h))
         })

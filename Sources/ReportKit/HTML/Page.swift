@@ -2,21 +2,34 @@ import Foundation
 
 /// A whole static page: inline CSS, no script, no external resource, so it opens the same from
 /// `file://`, a mail attachment or an archive years later.
-struct Page: Sendable {
-    var title: String
-    var subtitle: String
+public struct Page: Sendable {
+    public var title: String
+    public var subtitle: String
     /// Sections in order; each becomes a `<section>` with an anchor in the table of contents.
-    var sections: [Section]
-    var footer: String
+    public var sections: [Section]
+    public var footer: String
 
-    struct Section: Sendable {
+    public struct Section: Sendable {
         /// Anchor id: letters, digits and `-` only (chosen by this module, never user text).
-        var id: String
-        var heading: String
-        var body: HTML
+        public var id: String
+        public var heading: String
+        public var body: HTML
+
+        public init(id: String, heading: String, body: HTML) {
+            self.id = id
+            self.heading = heading
+            self.body = body
+        }
     }
 
-    var html: String {
+    public init(title: String, subtitle: String, sections: [Section], footer: String) {
+        self.title = title
+        self.subtitle = subtitle
+        self.sections = sections
+        self.footer = footer
+    }
+
+    public var html: String {
         let toc = HTML.element("nav", [], .element("ol", [], sections.map { s in
             HTML.element("li", [], .element("a", [("href", "#" + s.id)], .text(s.heading)))
         }))

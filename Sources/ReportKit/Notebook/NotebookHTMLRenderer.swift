@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// Renders a notebook with its run as one static HTML page: the prose, each command with its

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// Reads a markdown notebook into cells: prose, code blocks, `sinkscope` command blocks and

@@ -16,9 +16,25 @@ public struct NotebookRun: Sendable, Codable, Equatable {
     public var failure: String?
     public var seconds: Double
 
+    public init(notebook: String, outputDirectory: String, workingDirectory: String, variables: [Variable], blocks: [BlockRun],
+                failure: String?, seconds: Double) {
+        self.notebook = notebook
+        self.outputDirectory = outputDirectory
+        self.workingDirectory = workingDirectory
+        self.variables = variables
+        self.blocks = blocks
+        self.failure = failure
+        self.seconds = seconds
+    }
+
     public struct Variable: Sendable, Codable, Equatable {
         public var name: String
         public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// The run of block at `line`, if it ran.
@@ -34,6 +50,13 @@ public struct BlockRun: Sendable, Codable, Equatable {
     public var figures: [String]
     /// `index.html` files the block wrote under the output directory, relative to it.
     public var pages: [String]
+
+    public init(line: Int, commands: [CommandRun], figures: [String], pages: [String]) {
+        self.line = line
+        self.commands = commands
+        self.figures = figures
+        self.pages = pages
+    }
 
     public var succeeded: Bool { commands.allSatisfy { $0.status == 0 } }
 }
@@ -53,4 +76,17 @@ public struct CommandRun: Sendable, Codable, Equatable {
     /// Where the full stdout and stderr were saved, relative to the output directory.
     public var stdoutFile: String
     public var stderrFile: String
+
+    public init(line: Int, text: String, arguments: [String], status: Int32, stdout: String, stderr: String, seconds: Double,
+                stdoutFile: String, stderrFile: String) {
+        self.line = line
+        self.text = text
+        self.arguments = arguments
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.seconds = seconds
+        self.stdoutFile = stdoutFile
+        self.stderrFile = stderrFile
+    }
 }

@@ -1,3 +1,4 @@
+import Images
 import Foundation
 import Plotting
 import SinkAnalysis
@@ -64,7 +65,7 @@ public enum PathwayFigures {
         for (k, map) in report.relevance.enumerated() {
             let rows = map.grid[0], cols = map.grid[1]
             let cell = max(4, 256 / max(rows, cols))
-            let blank = try RGBImage(width: cols * cell, height: rows * cell, pixels: [UInt8](repeating: 200, count: rows * cols * cell * cell * 3))
+            let blank = RGBImage(width: cols * cell, height: rows * cell, fill: RGB(200, 200, 200))
             out.append(Figure(
                 file: "pathway-relevance-\(k).png",
                 chart: try HeatmapOverlay(image: blank, grid: GridValues(rows: rows, columns: cols, values: map.share.map { 100 * $0 }),

@@ -1,3 +1,5 @@
+import Support
+
 /// Control tasks after Hewitt & Liang 2019 ("Designing and Interpreting Probes with Control
 /// Tasks"): every *type* (an image, a token position, …) gets a random but consistent target,
 /// drawn so the class distribution over types is exactly that of the real task.

@@ -1,3 +1,5 @@
+import Support
+
 /// A confidence interval for a score.
 public struct ConfidenceInterval: Sendable, Equatable, Codable {
     public var lower: Double

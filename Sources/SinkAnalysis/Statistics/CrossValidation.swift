@@ -1,3 +1,5 @@
+import Support
+
 /// One train/test split: indices into the samples, each sorted ascending.
 public struct Fold: Sendable, Equatable, Codable {
     public let train: [Int]

@@ -1,3 +1,5 @@
+import Support
+
 /// The outcome of a permutation test.
 public struct PermutationResult: Sendable, Equatable, Codable {
     public var observed: Double

@@ -1,6 +1,7 @@
+import Images
+import Support
 import ActivationStore
 import Foundation
-import VisionModels
 
 /// The `patch_color` target: the mean colour of each patch token's pixels, in the image the model
 /// actually saw (after the store's recorded resize and crop).

@@ -1,3 +1,4 @@
+import Benchmarks
 import ArgumentParser
 
 /// `sinkscope bench ...`: speed benchmarks against reference implementations, measured side by

@@ -1,3 +1,4 @@
+import Workflow
 import ArgumentParser
 import Foundation
 import ReportKit

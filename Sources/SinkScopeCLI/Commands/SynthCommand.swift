@@ -1,3 +1,5 @@
+import Scenes
+import Support
 import ActivationStore
 import ArgumentParser
 import Foundation

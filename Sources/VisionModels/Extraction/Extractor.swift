@@ -1,3 +1,5 @@
+import Images
+import Support
 import ActivationStore
 import Foundation
 #if canImport(Glibc)

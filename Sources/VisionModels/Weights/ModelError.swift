@@ -1,3 +1,4 @@
+import Images
 import Foundation
 
 /// Everything that can go wrong loading, converting or running a model; each case names the file or
