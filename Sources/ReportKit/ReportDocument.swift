@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import Foundation
 import SinkAnalysis
@@ -147,9 +148,7 @@ extension Encodable {
     /// Pretty, key-sorted JSON; any stray non-finite number is written as a string rather than
     /// failing the whole report.
     func reportJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let encoder = JSONCoding.encoder(nonFinite: .javascript)
         return try encoder.encode(self)
     }
 }

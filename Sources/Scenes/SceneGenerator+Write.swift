@@ -51,9 +51,7 @@ extension SceneGenerator {
             }
             progress?.finish()
             try write(Array(SceneLabels.markdown.utf8) + [10], to: staging.appendingPathComponent("labels.md"))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let encoder = JSONCoding.encoder(pretty: false, snakeCaseKeys: true)
             let scenes = try encoder.encode(specs)
             try write([UInt8](scenes) + [10], to: staging.appendingPathComponent("scenes.json"))
             try write(Array(Self.csv(specs).utf8), to: staging.appendingPathComponent("labels.csv"))

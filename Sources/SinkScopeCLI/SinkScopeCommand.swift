@@ -1,4 +1,5 @@
 import ArgumentParser
+import Plotting
 
 /// The `sinkscope` root command. Each subcommand lives in its own file under `Commands/`
 /// and is a thin call into the library modules.
@@ -17,4 +18,10 @@ public struct SinkScopeCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command line: passes the environment's settings to the library first.
+    public static func main() {
+        Font.preferredFile = EnvironmentSettings.fontFile
+        main(nil)
+    }
 }

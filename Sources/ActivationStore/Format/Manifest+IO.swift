@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import TensorFiles
 
@@ -21,8 +22,7 @@ extension Manifest {
 
     /// Writes `STORE/manifest.json` atomically (temporary file, then rename).
     func write(store: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         let data = try encoder.encode(self)
         try AtomicFile.write(Array(data) + [0x0A], to: store.appendingPathComponent(StoreKeys.manifest))
     }

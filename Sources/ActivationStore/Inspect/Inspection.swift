@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import TensorFiles
 
@@ -29,8 +30,7 @@ public enum Inspection: Sendable, Encodable {
 
     /// Sorted, pretty JSON.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 

@@ -29,13 +29,15 @@ public struct Font: Sendable, Equatable {
 
     // MARK: - Discovery
 
-    /// `$SINKSCOPE_FONT` first, then the usual font directories of Debian, Fedora, Arch,
+    /// A TrueType file tried before the usual places (the command line passes `$SINKSCOPE_FONT`).
+    /// The font is looked up once per process, so set this before the first chart is drawn.
+    nonisolated(unsafe) public static var preferredFile: String?
+
+    /// `preferredFile` first, then the usual font directories of Debian, Fedora, Arch,
     /// Homebrew and macOS, then any `DejaVuSans.ttf` under /usr/share/fonts.
     static func searchPaths() -> [String] {
         var paths: [String] = []
-        if let env = ProcessInfo.processInfo.environment["SINKSCOPE_FONT"], !env.isEmpty {
-            paths.append(env)
-        }
+        if let preferredFile { paths.append(preferredFile) }
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         let directories = [
             "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// The result of `sinkscope detect`: one method over the chosen layers of a store.
@@ -25,8 +26,7 @@ public struct DetectionReport: Sendable, Codable, Equatable {
 
     /// Pretty-printed JSON with sorted keys (stable for scripts and diffs).
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoder = JSONCoding.encoder()
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

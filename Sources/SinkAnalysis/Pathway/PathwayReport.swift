@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// Everything `sinkscope pathway` finds about ViT sinks inside the LLM of an LVLM store; written
@@ -46,9 +47,7 @@ public struct PathwayReport: Sendable, Codable, Equatable {
 
     /// Pretty-printed JSON with sorted keys.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = JSONCoding.encoder()
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 

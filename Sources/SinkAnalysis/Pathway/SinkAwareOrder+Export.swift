@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import Foundation
 
@@ -37,8 +38,7 @@ extension SinkAwareOrder {
         let p = store.model.grid[0] * store.model.grid[1]
         let positions = info != nil ? try store.visualPositions().map { Int($0) } : nil
         let order = try SinkAwareOrder(sinkMask: vit.mask, visualTokens: p, positions: positions)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = JSONCoding.encoder(pretty: false)
         let metadata = [
             "format": "sinkscope-token-order", "version": "1", "store": store.url.path, "lvlm": info?.name ?? "",
             "vit_layer": String(l), "method": detector.name,

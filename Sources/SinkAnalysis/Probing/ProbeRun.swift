@@ -42,9 +42,7 @@ public enum ProbeRun {
 
     /// The report as pretty JSON with sorted keys (non-finite numbers as "nan"/"inf" strings).
     public static func json(_ report: ProbeRunReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = JSONCoding.encoder()
         return try encoder.encode(report)
     }
 

@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// One row of a suite's results: one layer × group × target × probe, under the suite's names,
@@ -39,9 +40,7 @@ public struct SuiteReport: Sendable, Equatable, Codable {
 
     /// The report as pretty JSON with sorted keys (non-finite numbers as "nan"/"inf" strings).
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = JSONCoding.encoder()
         return try encoder.encode(self)
     }
 

@@ -1,3 +1,4 @@
+import Support
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -71,7 +72,7 @@ struct BenchExtractCommand: ParsableCommand {
     }
 
     func run() throws {
-        let resolver = ModelResolver()
+        let resolver = ModelResolver(cache: EnvironmentSettings.cache)
         var options = ExtractBenchmark.Options(photos: photos.map { URL(fileURLWithPath: $0) } ?? resolver.cache.appendingPathComponent("photos"))
         options.images = images
         options.batch = batch
@@ -83,8 +84,7 @@ struct BenchExtractCommand: ParsableCommand {
         options.memoryCounts = memoryCounts ?? []
         let result = try ExtractBenchmark.run(options) { FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8)) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let encoder = JSONCoding.encoder()
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print(ExtractBenchmark.table(result))

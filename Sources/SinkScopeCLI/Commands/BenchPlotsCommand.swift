@@ -1,3 +1,4 @@
+import Support
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -54,8 +55,7 @@ struct BenchPlotsCommand: ParsableCommand {
             python: python, repeats: repeats, compression: compression)
         let r = try PlotBenchmark.run(config)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let encoder = JSONCoding.encoder()
             print(String(decoding: try encoder.encode(r), as: UTF8.self))
             return
         }

@@ -1,3 +1,4 @@
+import Support
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -54,15 +55,15 @@ struct BenchProbesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = ProbeBenchmark.Options(
+        var options = ProbeBenchmark.Options(
             cases: ProbeBenchmark.standardCases(scale: scale).filter { c in
                 only.map { $0.split(separator: ",").contains(Substring(c.kind.rawValue)) } ?? true
             },
             script: noSklearn ? nil : URL(fileURLWithPath: script), python: python, threads: threads, seed: seed)
+        options.showProgress = EnvironmentSettings.showsProgress(quiet: false)
         let rows = try ProbeBenchmark.run(options)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let encoder = JSONCoding.encoder()
             print(String(decoding: try encoder.encode(rows), as: UTF8.self))
         } else {
             print(ProbeBenchmark.table(rows))

@@ -58,7 +58,7 @@ struct CompareCommand: ParsableCommand {
         c.sampleImages = sampleImages
         c.ckaTokens = ckaTokens
         c.seed = seed
-        c.progress = !quiet
+        c.progress = EnvironmentSettings.showsProgress(quiet: quiet)
         return c
     }
 

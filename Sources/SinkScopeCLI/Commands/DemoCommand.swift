@@ -1,3 +1,4 @@
+import Support
 import Workflow
 import ArgumentParser
 import Foundation
@@ -63,8 +64,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let config = DemoConfig(
-            out: URL(fileURLWithPath: out), images: images, synth: synth, cache: ModelResolver().cache,
-            threads: threads, probes: URL(fileURLWithPath: probes), seed: seed, progress: !quiet)
+            out: URL(fileURLWithPath: out), images: images, synth: synth, cache: ModelResolver(cache: EnvironmentSettings.cache).cache,
+            threads: threads, probes: URL(fileURLWithPath: probes), seed: seed, progress: EnvironmentSettings.showsProgress(quiet: quiet))
         let log: (String) -> Void = { FileHandle.standardError.write(Data("[demo] \($0)\n".utf8)) }
         let findings: DemoFindings
         do {
@@ -75,9 +76,7 @@ struct DemoCommand: ParsableCommand {
             findings = try DemoPipeline.run(config, log: log)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let encoder = JSONCoding.encoder()
             print(String(decoding: try encoder.encode(findings), as: UTF8.self))
         } else {
             print("Demo page: \(findings.page)")

@@ -74,7 +74,8 @@ struct DetectCommand: ParsableCommand {
             tau: tau, k: k, m: m, abs: abs, ratio: ratio, dimensions: try parsedDims(), includePrefix: includePrefix)
         let reader = try StoreReader(url: URL(fileURLWithPath: store))
         let report = try SinkDetection.run(
-            store: reader, detector: detector, layers: try parsedLayers(), rankDimensions: !noDimensions)
+            store: reader, detector: detector, layers: try parsedLayers(), rankDimensions: !noDimensions,
+            progress: EnvironmentSettings.showsProgress(quiet: false))
         return json ? try report.json() : report.table()
     }
 

@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import ArgumentParser
 import Foundation
@@ -43,8 +44,7 @@ struct ExportOrderCommand: ParsableCommand {
         let store = try StoreReader(url: URL(fileURLWithPath: vit.store))
         let s = try SinkAwareOrder.export(store: store, detector: try vit.detector(), layer: layer, to: URL(fileURLWithPath: out))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let encoder = JSONCoding.encoder()
             return String(decoding: try encoder.encode(s), as: UTF8.self)
         }
         return """

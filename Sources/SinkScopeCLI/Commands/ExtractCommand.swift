@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import TensorFiles
@@ -92,11 +93,10 @@ struct ExtractCommand: ParsableCommand {
             model: model, images: URL(fileURLWithPath: images), output: URL(fileURLWithPath: out),
             labels: labels.map { URL(fileURLWithPath: $0) }, layers: try parsedLayers(), receivedAttention: attention,
             keepAttention: keepAttention, hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
-            skipBad: skipBad, progress: !quiet)
+            skipBad: skipBad, progress: EnvironmentSettings.showsProgress(quiet: quiet), cache: EnvironmentSettings.cache)
         let summary = try Extractor.run(config)
         guard json else { return summary.text }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         return String(decoding: try encoder.encode(summary), as: UTF8.self)
     }
 

@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import ArgumentParser
 import Foundation
@@ -112,7 +113,7 @@ struct ImportCommand: ParsableCommand {
         o.imagesPerShard = shardSize
         o.resume = resume
         o.overwrite = overwrite
-        o.showProgress = !quiet
+        o.showProgress = EnvironmentSettings.showsProgress(quiet: quiet)
         return o
     }
 
@@ -121,8 +122,7 @@ struct ImportCommand: ParsableCommand {
         if lvlmArguments.lvlm { return try lvlmOutput() }
         let s = try Importer.run(options)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let encoder = JSONCoding.encoder()
             return String(decoding: try encoder.encode(s), as: UTF8.self)
         }
         let m = s.model

@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import ArgumentParser
 import Foundation
@@ -80,7 +81,7 @@ extension ImportCommand {
             o.hiddenDType = dtype == "f32" ? .f32 : .f16
             o.maxImagesPerShard = shardSize
             o.overwrite = overwrite
-            o.showProgress = !quiet
+            o.showProgress = EnvironmentSettings.showsProgress(quiet: quiet)
             return o
         }
     }
@@ -89,8 +90,7 @@ extension ImportCommand {
     func lvlmOutput() throws -> String {
         let s = try LVLMImporter.run(try lvlmOptions)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let encoder = JSONCoding.encoder()
             return String(decoding: try encoder.encode(s), as: UTF8.self)
         }
         let m = s.model, v = s.lvlm

@@ -65,7 +65,7 @@ struct NotebookCommand: ParsableCommand {
                 workingDirectory: workdir.map { URL(fileURLWithPath: $0) },
                 executable: NotebookRunConfig.currentExecutable(),
                 overrides: try NotebookVariables.parseOverrides(variables),
-                cache: ModelResolver().cache)
+                cache: ModelResolver(cache: EnvironmentSettings.cache).cache)
             let result = try NotebookSession.run(config) { line in
                 FileHandle.standardError.write(Data("[notebook] \(line)\n".utf8))
             }

@@ -60,7 +60,7 @@ struct PathwayAnalyzeCommand: ParsableCommand {
     func output() throws -> String {
         let config = PathwayConfig(vitDetector: try vit.detector(), llmCriterion: MassiveDimensions(abs: llmAbs, ratio: llmRatio),
                                    buckets: buckets, relevanceImages: relevanceImages)
-        let report = try PathwayAnalysis.run(store: try StoreReader(url: URL(fileURLWithPath: vit.store)), config: config, progress: !quiet)
+        let report = try PathwayAnalysis.run(store: try StoreReader(url: URL(fileURLWithPath: vit.store)), config: config, progress: EnvironmentSettings.showsProgress(quiet: quiet))
         let files = try PathwayPage.write(report, to: URL(fileURLWithPath: out))
         return json ? try report.json() : report.table() + "\nwrote \(files.count) files to \(out) (pathway.json, pathway.html, \(files.count - 2) PNGs)"
     }

@@ -137,7 +137,7 @@ struct ProbeCommand: ParsableCommand {
         if let threads { BLASThreads.set(threads) }
         let reader = try StoreReader(url: URL(fileURLWithPath: store))
         if let suite { return try suiteOutput(suite, store: reader) }
-        let report = try ProbeRun.run(try spec(), store: reader)
+        let report = try ProbeRun.run(try spec(), store: reader, showProgress: EnvironmentSettings.showsProgress(quiet: false))
         let directory = URL(fileURLWithPath: out)
         try ProbeRun.write(report, to: directory)
         if json { return String(decoding: try ProbeRun.json(report), as: UTF8.self) }
@@ -152,7 +152,8 @@ struct ProbeCommand: ParsableCommand {
     func suiteOutput(_ path: String, store reader: StoreReader) throws -> String {
         var document = try SuiteDocument(contentsOf: URL(fileURLWithPath: path))
         if let layers, let narrowed = LayerSelection(layers) { document = document.narrowed(to: narrowed) }
-        let report = try SuiteRun.run(try ResolvedSuite(document, store: reader), store: reader, workers: threads ?? 2)
+        let report = try SuiteRun.run(try ResolvedSuite(document, store: reader), store: reader, workers: threads ?? 2,
+                                      progress: EnvironmentSettings.showsProgress(quiet: false))
         let directory = URL(fileURLWithPath: out)
         try report.write(to: directory)
         if json { return String(decoding: try report.json(), as: UTF8.self) }

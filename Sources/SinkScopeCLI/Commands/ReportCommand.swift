@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import ReportKit
@@ -82,7 +83,7 @@ struct ReportCommand: ParsableCommand {
         c.ckaTokens = ckaTokens
         c.seed = seed
         c.scale = scale
-        c.progress = !quiet
+        c.progress = EnvironmentSettings.showsProgress(quiet: quiet)
         return c
     }
 
@@ -110,8 +111,7 @@ enum LayerList {
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONCoding.encoder()
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -46,12 +46,10 @@ struct SynthCommand: ParsableCommand {
 
     func run() throws {
         let generator = try SceneGenerator(seed: seed, size: size)
-        let bar = ProgressBar(total: count, unit: "images", label: "synth")
+        let bar = ProgressBar(total: count, unit: "images", label: "synth", enabled: EnvironmentSettings.showsProgress(quiet: false))
         let summary = try generator.write(count: count, to: URL(fileURLWithPath: out), progress: bar)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let encoder = JSONCoding.encoder(snakeCaseKeys: true)
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
             print("wrote \(summary.count) images (\(size)x\(size), seed \(seed)) to \(summary.directory)")

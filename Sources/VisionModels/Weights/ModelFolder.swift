@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// A HuggingFace model folder: `config.json` + `model.safetensors` (+ optional `conversion.json`,
@@ -77,8 +78,7 @@ public struct ModelFolder: Sendable {
         let temporary = parent.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
         do {
             try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let encoder = JSONCoding.encoder()
             try encoder.encode(config).write(to: temporary.appendingPathComponent("config.json"), options: .atomic)
             if let record {
                 try encoder.encode(record).write(to: temporary.appendingPathComponent("conversion.json"), options: .atomic)

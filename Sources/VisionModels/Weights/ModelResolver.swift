@@ -9,17 +9,17 @@ import ONNXFormat
 /// value is a path to an HF model folder.
 public struct ModelResolver: Sendable {
     public static let builtInName = "dinov2-small"
-    /// `$SINKSCOPE_CACHE`, or `~/.cache/sinkscope`.
+    /// The asset cache (the command line passes `$SINKSCOPE_CACHE`).
     public var cache: URL
 
+    /// The default asset cache, `~/.cache/sinkscope`, where `scripts/setup.sh` fetches the assets.
+    public static var defaultCache: URL {
+        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sinkscope")
+    }
+
+    /// - Parameter cache: the asset cache; nil for `defaultCache`.
     public init(cache: URL? = nil) {
-        if let cache {
-            self.cache = cache
-        } else if let env = ProcessInfo.processInfo.environment["SINKSCOPE_CACHE"], !env.isEmpty {
-            self.cache = URL(fileURLWithPath: env)
-        } else {
-            self.cache = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sinkscope")
-        }
+        self.cache = cache ?? Self.defaultCache
     }
 
     public var onnxURL: URL { cache.appendingPathComponent("onnx/vit_s_focus.onnx") }

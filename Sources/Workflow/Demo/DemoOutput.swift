@@ -1,3 +1,4 @@
+import Support
 import ActivationStore
 import SinkAnalysis
 import ReportKit
@@ -31,9 +32,7 @@ enum DemoOutput {
 
     /// `findings.json` and `index.html`.
     static func write(_ findings: DemoFindings, config: DemoConfig, photoReport: ReportSummary, synthReport: ReportSummary) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = JSONCoding.encoder()
         try encoder.encode(findings).write(to: config.findingsFile, options: .atomic)
         let page = DemoPage(findings: findings, config: config, photoReport: photoReport, synthReport: synthReport).render()
         try Data(page.utf8).write(to: config.page, options: .atomic)
