@@ -81,12 +81,11 @@ struct BenchExtractCommand: ParsableCommand {
         options.executable = noMemory ? nil : Bundle.main.executableURL
         options.memoryCounts = memoryCounts ?? []
         let result = try ExtractBenchmark.run(options) { FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8)) }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print(ExtractBenchmark.table(result))
-        }
+        print(try result.text(json: json))
     }
+}
+
+extension ExtractBenchmark.Result: CommandOutput {
+    var tableText: String { ExtractBenchmark.table(self) }
+    func jsonText() throws -> String { try CommandJSON.text(self, style: CommandJSON.Style(escapeSlashes: true)) }
 }

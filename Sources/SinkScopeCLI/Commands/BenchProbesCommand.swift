@@ -59,12 +59,11 @@ struct BenchProbesCommand: ParsableCommand {
             },
             script: noSklearn ? nil : URL(fileURLWithPath: script), python: python, threads: threads, seed: seed)
         let rows = try ProbeBenchmark.run(options)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-        } else {
-            print(ProbeBenchmark.table(rows))
-        }
+        print(try rows.text(json: json))
     }
+}
+
+extension Array: CommandOutput where Element == ProbeBenchmark.Row {
+    var tableText: String { ProbeBenchmark.table(self) }
+    func jsonText() throws -> String { try CommandJSON.text(self, style: CommandJSON.Style(escapeSlashes: true)) }
 }

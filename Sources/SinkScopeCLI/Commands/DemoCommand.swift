@@ -73,14 +73,15 @@ struct DemoCommand: ParsableCommand {
             try AssetFetch.run(script: URL(fileURLWithPath: fetchScript))
             findings = try DemoPipeline.run(config, log: log)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(findings), as: UTF8.self))
-        } else {
-            print("Demo page: \(findings.page)")
-            print(DemoSummary.lines(findings).enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n"))
-        }
+        print(try findings.text(json: json))
     }
+}
+
+extension DemoFindings: CommandOutput {
+    /// Where the page is, then the findings as numbered sentences.
+    var tableText: String {
+        "Demo page: \(page)\n" + DemoSummary.lines(self).enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
+    }
+
+    func jsonText() throws -> String { try CommandJSON.text(self, style: CommandJSON.Style(nonFiniteAsStrings: true)) }
 }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// What a command prints: a result renders itself as the table (or summary lines) shown by default
+/// and as the JSON shown with `--json`. Library results conform here, in the command-line layer.
+protocol CommandOutput {
+    /// The human-readable summary or table printed without `--json`.
+    var tableText: String { get }
+
+    /// The JSON printed with `--json`.
+    /// - Throws: an encoding error (e.g. a non-finite number where the style does not allow one).
+    func jsonText() throws -> String
+}
+
+extension CommandOutput {
+    /// The table, or the JSON when `json` is set.
+    func text(json: Bool) throws -> String {
+        json ? try jsonText() : tableText
+    }
+}
+
+extension CommandOutput where Self: Encodable {
+    /// The default: the shared encoder in its standard style.
+    func jsonText() throws -> String { try CommandJSON.text(self) }
+}
+
+/// A result plus the line that says where its files went: the line follows the table and is left
+/// out of the JSON (which is the result alone).
+struct Written<Result: CommandOutput>: CommandOutput {
+    var result: Result
+    var note: String
+
+    var tableText: String { result.tableText + "\n" + note }
+    func jsonText() throws -> String { try result.jsonText() }
+}
+
+/// The one encoder set-up of the command line's `--json` output.
+enum CommandJSON {
+    /// How a result is encoded. `standard`: pretty-printed, sorted keys, slashes unescaped.
+    struct Style {
+        /// Keys in snake_case (`label_columns`), as `synth` writes them.
+        var snakeCaseKeys = false
+        /// NaN and infinities as the strings "nan", "inf", "-inf" instead of an error (the demo's findings).
+        var nonFiniteAsStrings = false
+        /// `/` written as `\/` (Foundation's default; the benchmarks' JSON has always been written so).
+        var escapeSlashes = false
+
+        static let standard = Style()
+    }
+
+    static func encoder(_ style: Style = .standard) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = style.escapeSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if style.snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
+        if style.nonFiniteAsStrings {
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        }
+        return encoder
+    }
+
+    /// `value` as JSON text in `style`.
+    static func text<T: Encodable>(_ value: T, style: Style = .standard) throws -> String {
+        String(decoding: try encoder(style).encode(value), as: UTF8.self)
+    }
+}
