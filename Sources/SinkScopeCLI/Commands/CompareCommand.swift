@@ -9,7 +9,8 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare layers of a store (CKA, sink persistence), and optionally a second store against it.",
         discussion: """
-            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json. With two stores, CKA compares \
+            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json into DIR = --out (replaced if it holds \
+            an earlier report). With two stores, CKA compares \
             every layer of one with every layer of the other on the images both hold (matched by id): \
             token by token when the token layouts agree, else one mean token per image; sink counts are \
             shown side by side.

@@ -9,7 +9,8 @@ struct ExportOrderCommand: ParsableCommand {
         commandName: "export-order",
         abstract: "Write sink-aware token orders (sinks first, position ids kept) and the sink split as safetensors.",
         discussion: """
-            Tensors: order.permutation [n, P] i64 (original visual token at each new slot:
+            Writes the safetensors file --out. Tensors: order.permutation [n, P] i64 (original visual token \
+            at each new slot: \
             sinks in original order, then the rest in original order), order.inverse [n, P], \
             order.position_ids [n, P] i64 (the original LLM positions, permuted alongside), \
             split.sink_mask [n, P] u8 (original order), split.sink_count [n] i64. The PyTorch \

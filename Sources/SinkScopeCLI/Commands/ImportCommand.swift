@@ -8,6 +8,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Turn dumps of hidden states (.npz, .safetensors, .npy) into a store.",
         discussion: """
+            --out is the store directory to create (see --resume and --overwrite when it exists).
+
             Accepted layouts (several files are concatenated along the image axis):
               hidden_states      [L+1, n, T, D]   HF output_hidden_states, stacked
               hidden_states.{l}  [n, T, D]        one array per layer l

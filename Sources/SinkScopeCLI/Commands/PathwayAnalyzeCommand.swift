@@ -18,7 +18,7 @@ struct PathwayAnalyzeCommand: ParsableCommand {
             norm and share. Per LLM hidden layer: the massive dimensions lit by propagated
             ViT sinks vs by LLM-emerged sinks. Writes DIR/pathway.json, DIR/pathway.html and
             its PNGs (share by layer, ratios, Spearman, share by norm, relevance maps).
-            Details: docs/lvlm.md.
+            DIR is --out. Details: docs/lvlm.md.
 
             Examples:
               sinkscope pathway --store runs/llava --out runs/llava-pathway --tau 100

@@ -22,7 +22,7 @@ struct ProbeCommand: ParsableCommand {
             Hewitt-Liang control task itself). Logistic and ridge report the cross-validated score \
             (accuracy, R²) with a bootstrap 95% interval over images, the control-task score and the \
             selectivity; PCA reports the explained-variance ratio of --components components.
-            Writes DIR/results.json and DIR/results.csv (one row per layer).
+            Writes DIR/results.json and DIR/results.csv (one row per layer), DIR = --out.
 
             Examples:
               sinkscope probe Probes/global-vs-local.yaml --store /tmp/synth-store \\

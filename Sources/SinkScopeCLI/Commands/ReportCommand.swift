@@ -9,7 +9,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write an HTML report of a store: sinks per layer, norm histograms, gallery, attention, PCA, CKA.",
         discussion: """
-            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json (every number shown). The page \
+            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json (every number shown) into DIR = --out, \
+            which is replaced if it holds an earlier report. The page \
             has no script and no network request; open it from file://. Sinks come from the store's masks \
             (sinkscope detect); without masks the report detects them in memory with the calibrated norm \
             threshold (--tau auto) and says so. The store is never modified.

@@ -9,7 +9,7 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Draw labelled synthetic images whose global and local attributes vary independently.",
         discussion: """
-            Writes DIR/synth-00000.png ... and DIR/labels.csv (image,texture,orientation,palette,layout,\
+            Writes DIR = --out: DIR/synth-00000.png ... and DIR/labels.csv (image,texture,orientation,palette,layout,\
             count,quadrant,object_color,object_shape,object_x,object_y), DIR/labels.md explaining each \
             label, and DIR/scenes.json with every object's position. Global attributes: background \
             texture, its orientation, palette, horizon position. Local: number of small objects (1-4), \
