@@ -60,7 +60,7 @@ final class DetectCommandTests: XCTestCase {
         XCTAssertThrowsError(try detect(["--store", url.path, "--layers", "1,x"])) { error in
             XCTAssertEqual(
                 SinkScopeCommand.message(for: error),
-                "--layers '1,x' must be 'all' or comma-separated layer numbers such as 0,4,8.")
+                "The value '1,x' is invalid for '--layers <layers>'")
         }
         XCTAssertThrowsError(try detect(["--store", url.path, "--method", "relative", "--tau", "auto"]))
         XCTAssertThrowsError(try detect(["--store", url.path, "--method", "sinkdim"])) { error in

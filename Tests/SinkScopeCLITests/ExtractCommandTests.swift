@@ -15,15 +15,15 @@ final class ExtractCommandTests: XCTestCase {
     func testOptionsAreValidatedWithOneSentence() {
         let base = ["--model", "dinov2-small", "--images", "/tmp", "--out", "/tmp/x"]
         for (extra, expected) in [
-            (["--layers", "0,a"], "--layers must be 'all' or comma-separated layer numbers such as 0,4,8; got '0,a'."),
+            (["--layers", "0,a"], "The value '0,a' is invalid for '--layers <layers>'"),
             (["--dtype", "bf16"], "--dtype must be f16 or f32, got 'bf16'."),
             (["--batch", "0"], "--batch must be at least 1, got 0."),
             (["--threads", "0"], "--threads must be at least 1, got 0."),
         ] {
             XCTAssertThrowsError(try parse(base + extra)) { XCTAssertEqual(CLI.message($0), expected) }
         }
-        XCTAssertEqual(try parse(base + ["--layers", "8, 0,4,4"]).parsedLayers(), [0, 4, 8])
-        XCTAssertNil(try parse(base).parsedLayers())
+        XCTAssertEqual(try parse(base + ["--layers", "8, 0,4,4"]).chosenLayers, [0, 4, 8])
+        XCTAssertNil(try parse(base).chosenLayers)
     }
 
     /// The tiny ViT fixture over three generated images: the JSON summary and the store agree.

@@ -50,7 +50,7 @@ final class ImportLVLMCommandTests: XCTestCase {
             XCTAssertEqual(SinkScopeCommand.message(for: error), "--vit-layer, --vit-blocks and --llm-layers need --lvlm.")
         }
         XCTAssertThrowsError(try output(["--lvlm", dump.path, "--out", out.path, "--llm-layers", "1,x"])) { error in
-            XCTAssertEqual(SinkScopeCommand.message(for: error), "--llm-layers '1,x' must be 'all' or comma-separated layer numbers such as 0,16,32.")
+            XCTAssertEqual(SinkScopeCommand.message(for: error), "The value '1,x' is invalid for '--llm-layers <llm-layers>'")
         }
     }
 

@@ -68,12 +68,37 @@ final class PathwayCommandTests: XCTestCase {
         XCTAssertEqual(tensors.metadata["method"], "norm")
     }
 
+    /// The old `--vit-*` spellings are hidden aliases of detect's names: same report, not in --help.
+    func testOldOptionNamesStillWork() throws {
+        let store = try makeStore()
+        let dir = store.deletingLastPathComponent()
+        let canonical = try pathway(["--store", store.path, "--out", dir.appendingPathComponent("new").path, "--method", "massive",
+                                     "--abs", "100", "--ratio", "10", "--llm-ratio", "100", "--json", "--quiet"])
+        let old = try pathway(["--store", store.path, "--out", dir.appendingPathComponent("old").path, "--vit-method", "massive",
+                               "--vit-abs", "100", "--vit-ratio", "10", "--llm-ratio", "100", "--json", "--quiet"])
+        XCTAssertEqual(old, canonical)
+        XCTAssertTrue(canonical.contains("\"vit_method\" : \"massive\""), canonical)
+        for help in [PathwayAnalyzeCommand.helpMessage(), ExportOrderCommand.helpMessage(), DetectCommand.helpMessage()] {
+            XCTAssertFalse(help.contains("--vit-"), help)
+            XCTAssertTrue(help.contains("--method <method>") && help.contains("--abs <abs>"), help)
+        }
+        XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--abs", "3", "--vit-abs", "4"])) { error in
+            XCTAssertEqual(SinkScopeCommand.message(for: error), "--abs and --vit-abs are the same option (--vit-abs is its old name); give it once.")
+        }
+    }
+
     func testBadOptions() throws {
         let store = try makeStore()
         XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--vit-method", "attention"])) { error in
             XCTAssertTrue(SinkScopeCommand.message(for: error).hasPrefix("--vit-method must be one of norm, relative, topk, massive, sinkdim"))
         }
-        XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--vit-method", "relative", "--tau", "3"])) { error in
+        XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--method", "attention"])) { error in
+            XCTAssertTrue(SinkScopeCommand.message(for: error).hasPrefix("--method must be one of norm, relative, topk, massive, sinkdim"))
+        }
+        XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--include-prefix"])) { error in
+            XCTAssertTrue(SinkScopeCommand.message(for: error).hasPrefix("--include-prefix does not apply to pathway"))
+        }
+        XCTAssertThrowsError(try pathway(["--store", store.path, "--out", "/tmp/x", "--method", "relative", "--tau", "3"])) { error in
             XCTAssertTrue(SinkScopeCommand.message(for: error).contains("method relative reads only k"), SinkScopeCommand.message(for: error))
         }
         XCTAssertThrowsError(try pathway(["--store", "/nonexistent/store", "--out", "/tmp/x"])) { error in

@@ -28,8 +28,8 @@ final class PathwayMiniLMTests: XCTestCase {
         let imported = try run(["import", "--lvlm", Self.dump, "--out", store.path, "--quiet"])
         XCTAssertTrue(imported.contains("LLM: 6 blocks, received attention at layers 1,2,3,4,5,6 (from llm_attentions)"), imported)
         // MiniLM's activations are small (max |x| ≈ 10), so Sun et al.'s abs = 100 finds nothing; abs 5 / ratio 100 does.
-        let text = try run(["pathway", "--store", store.path, "--out", out.path, "--vit-method", "massive", "--vit-abs", "5",
-                            "--vit-ratio", "100", "--llm-abs", "5", "--llm-ratio", "100", "--quiet"])
+        let text = try run(["pathway", "--store", store.path, "--out", out.path, "--method", "massive", "--abs", "5",
+                            "--ratio", "100", "--llm-abs", "5", "--llm-ratio", "100", "--quiet"])
         XCTAssertTrue(text.contains("ViT sinks (massive abs=5 include_prefix=false ratio=100): 6 (1.00 per image"), text)
         XCTAssertTrue(text.contains("LLM sink dimensions: propagated ViT sinks 99; LLM-emerged sinks none"), text)
         let report = try PathwayReport.read(out.appendingPathComponent("pathway.json"))

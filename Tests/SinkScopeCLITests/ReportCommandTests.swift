@@ -64,7 +64,7 @@ final class ReportCommandTests: XCTestCase {
         let out = store.deletingLastPathComponent().appendingPathComponent("r")
         XCTAssertThrowsError(try run(["report", "--store", store.path, "--out", out.path, "--layers", "1,x"])) { error in
             XCTAssertEqual(SinkScopeCommand.message(for: error),
-                           "--layers '1,x' must be 'all' or comma-separated layer numbers such as 0,4,8.")
+                           "The value '1,x' is invalid for '--layers <layers>'")
         }
         XCTAssertThrowsError(try run(["report", "--store", store.path, "--out", out.path, "--layers", "5", "--quiet"])) { error in
             XCTAssertEqual(SinkScopeCommand.message(for: error), "\(store.path): layer 5 was not captured (captured layers: 0, 1, 2).")

@@ -1,4 +1,3 @@
-import Support
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -83,11 +82,11 @@ struct BenchExtractCommand: ParsableCommand {
         options.executable = noMemory ? nil : Bundle.main.executableURL
         options.memoryCounts = memoryCounts ?? []
         let result = try ExtractBenchmark.run(options) { FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8)) }
-        if json {
-            let encoder = JSONCoding.encoder()
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
-        } else {
-            print(ExtractBenchmark.table(result))
-        }
+        print(try result.text(json: json))
     }
+}
+
+extension ExtractBenchmark.Result: CommandOutput {
+    var tableText: String { ExtractBenchmark.table(self) }
+    func jsonText() throws -> String { try CommandJSON.text(self) }
 }

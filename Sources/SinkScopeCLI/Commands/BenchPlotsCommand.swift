@@ -1,4 +1,3 @@
-import Support
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -53,21 +52,26 @@ struct BenchPlotsCommand: ParsableCommand {
         let config = PlotBenchmark.Configuration(
             directory: URL(fileURLWithPath: out), matplotlibScript: swiftOnly ? nil : URL(fileURLWithPath: script),
             python: python, repeats: repeats, compression: compression)
-        let r = try PlotBenchmark.run(config)
-        if json {
-            let encoder = JSONCoding.encoder()
-            print(String(decoding: try encoder.encode(r), as: UTF8.self))
-            return
-        }
-        let perFigure = { (t: Double) in 1000 * t / Double(max(1, r.figures)) }
-        print("figures:    \(r.figures) (PNGs in \(r.directory)/swift and /matplotlib)")
-        print(String(format: "plotting:   %.3f s wall, %.3f s CPU (%.1f ms CPU per figure, %d KB)",
-                     r.swiftSeconds, r.swiftCPUSeconds, perFigure(r.swiftCPUSeconds), r.swiftBytes / 1024))
-        if let m = r.matplotlibSeconds, let mc = r.matplotlibCPUSeconds, let s = r.speedup, let sc = r.cpuSpeedup {
-            print(String(format: "matplotlib: %.3f s wall, %.3f s CPU (%.1f ms CPU per figure, %d KB)", m, mc, perFigure(mc),
-                         (r.matplotlibBytes ?? 0) / 1024))
-            print(String(format: "speedup:    %.1fx wall, %.1fx CPU (target >= 10x: %@)", s, sc,
-                         min(s, sc) >= 10 ? "met" : "not met"))
-        }
+        print(try PlotBenchmark.run(config).text(json: json))
     }
+}
+
+extension PlotBenchmark.Result: CommandOutput {
+    var tableText: String {
+        let perFigure = { (t: Double) in 1000 * t / Double(max(1, figures)) }
+        var lines = [
+            "figures:    \(figures) (PNGs in \(directory)/swift and /matplotlib)",
+            String(format: "plotting:   %.3f s wall, %.3f s CPU (%.1f ms CPU per figure, %d KB)",
+                   swiftSeconds, swiftCPUSeconds, perFigure(swiftCPUSeconds), swiftBytes / 1024),
+        ]
+        if let m = matplotlibSeconds, let mc = matplotlibCPUSeconds, let s = speedup, let sc = cpuSpeedup {
+            lines.append(String(format: "matplotlib: %.3f s wall, %.3f s CPU (%.1f ms CPU per figure, %d KB)", m, mc, perFigure(mc),
+                                (matplotlibBytes ?? 0) / 1024))
+            lines.append(String(format: "speedup:    %.1fx wall, %.1fx CPU (target >= 10x: %@)", s, sc,
+                                min(s, sc) >= 10 ? "met" : "not met"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func jsonText() throws -> String { try CommandJSON.text(self) }
 }

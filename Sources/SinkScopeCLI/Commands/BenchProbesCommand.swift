@@ -1,4 +1,3 @@
-import Support
 import Benchmarks
 import ArgumentParser
 import Foundation
@@ -62,11 +61,11 @@ struct BenchProbesCommand: ParsableCommand {
             script: noSklearn ? nil : URL(fileURLWithPath: script), python: python, threads: threads, seed: seed)
         options.showProgress = EnvironmentSettings.showsProgress(quiet: false)
         let rows = try ProbeBenchmark.run(options)
-        if json {
-            let encoder = JSONCoding.encoder()
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-        } else {
-            print(ProbeBenchmark.table(rows))
-        }
+        print(try rows.text(json: json))
     }
+}
+
+extension Array: CommandOutput where Element == ProbeBenchmark.Row {
+    var tableText: String { ProbeBenchmark.table(self) }
+    func jsonText() throws -> String { try CommandJSON.text(self) }
 }

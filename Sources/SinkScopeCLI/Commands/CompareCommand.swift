@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReportKit
+import SinkAnalysis
 
 /// `sinkscope compare`: layer × layer similarity of a store, and a second store against it.
 struct CompareCommand: ParsableCommand {
@@ -8,7 +9,8 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare layers of a store (CKA, sink persistence), and optionally a second store against it.",
         discussion: """
-            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json. With two stores, CKA compares \
+            Writes DIR/index.html, DIR/figures/*.png and DIR/report.json into DIR = --out (replaced if it holds \
+            an earlier report). With two stores, CKA compares \
             every layer of one with every layer of the other on the images both hold (matched by id): \
             token by token when the token layouts agree, else one mean token per image; sink counts are \
             shown side by side.
@@ -22,11 +24,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "A store; give --store twice to compare two stores.")
     var store: [String]
 
-    @Option(help: "The directory to write (replaced if it holds an earlier report).")
-    var out: String
-
     @Option(help: "Layers: 'all' or a comma-separated list such as 0,4,8 (each store must have them).")
-    var layers: String = "all"
+    var layers: LayerSelection = .all
 
     @Option(help: "Sink masks to use: a stored method, or a detection method to run in memory with its defaults.")
     var method: String?
@@ -40,35 +39,33 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Seed of every subsample.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         guard (1...2).contains(store.count) else { throw ValidationError("Give --store once or twice (got \(store.count)).") }
-        _ = try LayerList.parse(layers, option: "--layers")
     }
 
-    func config() throws -> CompareConfig {
-        var c = CompareConfig(stores: store.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out))
-        c.layers = try LayerList.parse(layers, option: "--layers")
+    func config() -> CompareConfig {
+        var c = CompareConfig(stores: store.map { URL(fileURLWithPath: $0) }, out: outputOptions.url)
+        c.layers = layers.layers
         c.method = method
         c.sampleImages = sampleImages
         c.ckaTokens = ckaTokens
         c.seed = seed
-        c.progress = EnvironmentSettings.showsProgress(quiet: quiet)
+        c.progress = outputOptions.progress
         return c
     }
 
     /// The text `run()` prints (the summary, or JSON).
     func output() throws -> String {
-        let summary = try CompareBuilder(try config()).build()
-        return json ? try LayerList.json(summary) : summary.text
+        try outputOptions.render(try CompareBuilder(config()).build())
     }
 
     func run() throws {
         print(try output())
     }
+}
+
+extension CompareSummary: CommandOutput {
+    var tableText: String { text }
 }

@@ -1,4 +1,3 @@
-import Support
 import Workflow
 import ArgumentParser
 import Foundation
@@ -75,12 +74,15 @@ struct DemoCommand: ParsableCommand {
             try AssetFetch.run(script: URL(fileURLWithPath: fetchScript))
             findings = try DemoPipeline.run(config, log: log)
         }
-        if json {
-            let encoder = JSONCoding.encoder()
-            print(String(decoding: try encoder.encode(findings), as: UTF8.self))
-        } else {
-            print("Demo page: \(findings.page)")
-            print(DemoSummary.lines(findings).enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n"))
-        }
+        print(try findings.text(json: json))
     }
+}
+
+extension DemoFindings: CommandOutput {
+    /// Where the page is, then the findings as numbered sentences.
+    var tableText: String {
+        "Demo page: \(page)\n" + DemoSummary.lines(self).enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
+    }
+
+    func jsonText() throws -> String { try CommandJSON.text(self) }
 }

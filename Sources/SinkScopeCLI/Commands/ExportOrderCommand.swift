@@ -1,5 +1,3 @@
-import Support
-import ActivationStore
 import ArgumentParser
 import Foundation
 import SinkAnalysis
@@ -11,7 +9,8 @@ struct ExportOrderCommand: ParsableCommand {
         commandName: "export-order",
         abstract: "Write sink-aware token orders (sinks first, position ids kept) and the sink split as safetensors.",
         discussion: """
-            Tensors: order.permutation [n, P] i64 (original visual token at each new slot:
+            Writes the safetensors file --out. Tensors: order.permutation [n, P] i64 (original visual token \
+            at each new slot: \
             sinks in original order, then the rest in original order), order.inverse [n, P], \
             order.position_ids [n, P] i64 (the original LLM positions, permuted alongside), \
             split.sink_mask [n, P] u8 (original order), split.sink_count [n] i64. The PyTorch \
@@ -21,39 +20,41 @@ struct ExportOrderCommand: ParsableCommand {
               sinkscope pathway export-order --store runs/llava --tau 100 \\
                 --out runs/llava-order.safetensors
               sinkscope pathway export-order --store runs/dinov2 --layer 9 \\
-                --vit-method relative --k 3 --out /tmp/order.safetensors --json
+                --method relative --k 3 --out /tmp/order.safetensors --json
             """)
 
-    @OptionGroup var vit: ViTSinkArguments
+    @OptionGroup var input: StoreOptions
+
+    @OptionGroup(title: "ViT sinks (on the ViT layer)")
+    var vit: DetectorOptions
 
     @Option(help: "The ViT layer (default: the LVLM's vision layer; required for stores not imported with --lvlm).")
     var layer: Int?
 
-    @Option(help: "The safetensors file to write.")
-    var out: String
-
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
+        try vit.validateForViTLayer()
         if let layer, layer < 0 { throw ValidationError("--layer must be 0 or more, not \(layer).") }
     }
 
     /// The text `run()` prints.
     func output() throws -> String {
-        let store = try StoreReader(url: URL(fileURLWithPath: vit.store))
-        let s = try SinkAwareOrder.export(store: store, detector: try vit.detector(), layer: layer, to: URL(fileURLWithPath: out))
-        if json {
-            let encoder = JSONCoding.encoder()
-            return String(decoding: try encoder.encode(s), as: UTF8.self)
-        }
-        return """
-            wrote \(s.file): \(s.images) images x \(s.visualTokens) visual tokens, ViT layer \(s.vitLayer), method \(s.method)
-            sinks moved to the front: \(s.sinks.total) (\(String(format: "%.2f", s.sinks.meanPerImage)) per image, \(s.sinks.minPerImage)–\(s.sinks.maxPerImage)); position ids from \(s.positionIDs)
-            """
+        let store = try input.reader()
+        let summary = try SinkAwareOrder.export(store: store, detector: try vit.detector(), layer: layer, to: outputOptions.url)
+        return try outputOptions.render(summary)
     }
 
     func run() throws {
         print(try output())
+    }
+}
+
+extension SinkAwareOrderSummary: CommandOutput {
+    var tableText: String {
+        """
+        wrote \(file): \(images) images x \(visualTokens) visual tokens, ViT layer \(vitLayer), method \(method)
+        sinks moved to the front: \(sinks.total) (\(String(format: "%.2f", sinks.meanPerImage)) per image, \(sinks.minPerImage)–\(sinks.maxPerImage)); position ids from \(positionIDs)
+        """
     }
 }

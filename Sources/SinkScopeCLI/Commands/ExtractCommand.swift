@@ -1,6 +1,6 @@
-import Support
 import ArgumentParser
 import Foundation
+import SinkAnalysis
 import TensorFiles
 import VisionModels
 
@@ -36,14 +36,11 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "A directory of images (.png .jpg .gif .bmp .webp) or a text file with one path per line.")
     var images: String
 
-    @Option(help: "The store directory to write (resumed if it exists).")
-    var out: String
-
     @Option(help: "A labels CSV with a header 'image,<column>,...'.")
     var labels: String?
 
     @Option(help: "Hidden-state layers to store: 'all' or a comma list such as 0,4,8.")
-    var layers: String = "all"
+    var layers: LayerSelection = .all
 
     @Flag(help: "Store the attention received by each token, received.{l} [n, T].")
     var attention = false
@@ -63,44 +60,34 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Skip files that are not decodable images and list them in the summary.")
     var skipBad = false
 
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch).") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
         guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, got '\(dtype)'.") }
-        _ = try parsedLayers()
     }
 
-    /// nil for "all", else the listed layers (checked against the model when it is loaded).
-    func parsedLayers() throws -> [Int]? {
-        if layers == "all" { return nil }
-        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let values = parts.compactMap(Int.init)
-        guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 0 }) else {
-            throw ValidationError("--layers must be 'all' or comma-separated layer numbers such as 0,4,8; got '\(layers)'.")
-        }
-        return Array(Set(values)).sorted()
+    /// nil for "all", else the listed layers sorted without repeats (checked against the model when it is loaded).
+    var chosenLayers: [Int]? {
+        layers.layers.map { Array(Set($0)).sorted() }
     }
 
     /// The text `run()` prints (the summary, or JSON with --json).
     func output() throws -> String {
         let config = ExtractionConfig(
-            model: model, images: URL(fileURLWithPath: images), output: URL(fileURLWithPath: out),
-            labels: labels.map { URL(fileURLWithPath: $0) }, layers: try parsedLayers(), receivedAttention: attention,
+            model: model, images: URL(fileURLWithPath: images), output: outputOptions.url,
+            labels: labels.map { URL(fileURLWithPath: $0) }, layers: chosenLayers, receivedAttention: attention,
             keepAttention: keepAttention, hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
-            skipBad: skipBad, progress: EnvironmentSettings.showsProgress(quiet: quiet), cache: EnvironmentSettings.cache)
-        let summary = try Extractor.run(config)
-        guard json else { return summary.text }
-        let encoder = JSONCoding.encoder()
-        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+            skipBad: skipBad, progress: outputOptions.progress, cache: EnvironmentSettings.cache)
+        return try outputOptions.render(try Extractor.run(config))
     }
 
     func run() throws {
         print(try output())
     }
+}
+
+extension ExtractionSummary: CommandOutput {
+    var tableText: String { text }
 }

@@ -1,4 +1,3 @@
-import Support
 import ActivationStore
 import ArgumentParser
 import Foundation
@@ -9,6 +8,8 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Turn dumps of hidden states (.npz, .safetensors, .npy) into a store.",
         discussion: """
+            --out is the store directory to create (see --resume and --overwrite when it exists).
+
             Accepted layouts (several files are concatenated along the image axis):
               hidden_states      [L+1, n, T, D]   HF output_hidden_states, stacked
               hidden_states.{l}  [n, T, D]        one array per layer l
@@ -38,9 +39,6 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: "Dump files (.npz, .safetensors or .npy).")
     var files: [String]
-
-    @Option(help: "The store directory to create.")
-    var out: String
 
     @Option(help: "A labels CSV with a header 'image,<column>,...'.")
     var labels: String?
@@ -75,11 +73,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Replace an existing store at --out (the new one is swapped in only when complete).")
     var overwrite = false
 
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
+    @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup(title: "LVLM dumps")
     var lvlmArguments: LVLMImportArguments
@@ -101,7 +95,7 @@ struct ImportCommand: ParsableCommand {
 
     /// The import this command asks for.
     var options: ImportOptions {
-        var o = ImportOptions(inputs: files.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: out))
+        var o = ImportOptions(inputs: files.map { URL(fileURLWithPath: $0) }, output: outputOptions.url)
         o.labels = labels.map { URL(fileURLWithPath: $0) }
         o.keepAttention = keepAttention
         o.prefixTokens = prefixTokens
@@ -113,28 +107,28 @@ struct ImportCommand: ParsableCommand {
         o.imagesPerShard = shardSize
         o.resume = resume
         o.overwrite = overwrite
-        o.showProgress = EnvironmentSettings.showsProgress(quiet: quiet)
+        o.showProgress = outputOptions.progress
         return o
     }
 
     /// The text `run()` prints.
     func output() throws -> String {
-        if lvlmArguments.lvlm { return try lvlmOutput() }
-        let s = try Importer.run(options)
-        if json {
-            let encoder = JSONCoding.encoder()
-            return String(decoding: try encoder.encode(s), as: UTF8.self)
-        }
-        let m = s.model
-        let received = s.receivedLayers.isEmpty ? "no attention" : "received attention at layers \(s.receivedLayers.map(String.init).joined(separator: ","))"
-        return """
-            imported \(s.imported) image\(s.imported == 1 ? "" : "s")\(s.skipped > 0 ? " (\(s.skipped) already in the store)" : "") into \(s.store)
-            model \(m.name): layers \(s.capturedLayers.map(String.init).joined(separator: ",")), T=\(m.tokens) (\(m.prefixTokens) prefix + \(m.grid[0])x\(m.grid[1])), D=\(m.hiddenSize), hidden \(s.hiddenDType.rawValue), \(received)
-            store: \(s.totalImages) images in \(s.shards) shard\(s.shards == 1 ? "" : "s")
-            """
+        if lvlmArguments.lvlm { return try outputOptions.render(try LVLMImporter.run(try lvlmOptions)) }
+        return try outputOptions.render(try Importer.run(options))
     }
 
     func run() throws {
         print(try output())
+    }
+}
+
+extension ImportSummary: CommandOutput {
+    var tableText: String {
+        let received = receivedLayers.isEmpty ? "no attention" : "received attention at layers \(receivedLayers.map(String.init).joined(separator: ","))"
+        return """
+            imported \(imported) image\(imported == 1 ? "" : "s")\(skipped > 0 ? " (\(skipped) already in the store)" : "") into \(store)
+            model \(model.name): layers \(capturedLayers.map(String.init).joined(separator: ",")), T=\(model.tokens) (\(model.prefixTokens) prefix + \(model.grid[0])x\(model.grid[1])), D=\(model.hiddenSize), hidden \(hiddenDType.rawValue), \(received)
+            store: \(totalImages) images in \(shards) shard\(shards == 1 ? "" : "s")
+            """
     }
 }

@@ -26,11 +26,15 @@ struct InspectCommand: ParsableCommand {
 
     /// The text `run()` prints.
     func output() throws -> String {
-        let inspection = try Inspection.inspect(URL(fileURLWithPath: path))
-        return json ? inspection.json : inspection.text
+        try Inspection.inspect(URL(fileURLWithPath: path)).text(json: json)
     }
 
     func run() throws {
         print(try output())
     }
+}
+
+extension Inspection: CommandOutput {
+    var tableText: String { text }
+    func jsonText() throws -> String { json }
 }

@@ -1,7 +1,7 @@
-import Support
 import ActivationStore
 import ArgumentParser
 import Foundation
+import SinkAnalysis
 
 /// The options of `sinkscope import --lvlm` (pulled into `ImportCommand` with `@OptionGroup`).
 struct LVLMImportArguments: ParsableArguments {
@@ -15,7 +15,7 @@ struct LVLMImportArguments: ParsableArguments {
     var vitBlocks: Int?
 
     @Option(help: "With --lvlm: LLM hidden layers to keep, 'all' or a list such as 0,16,32.")
-    var llmLayers: String = "all"
+    var llmLayers: LayerSelection = .all
 
     /// The layout summary shown in `sinkscope import --help`.
     static let layoutHelp = """
@@ -40,7 +40,6 @@ struct LVLMImportArguments: ParsableArguments {
         """
 
     func validate() throws {
-        _ = try parsedLLMLayers()
         if let vitLayer, vitLayer < 0 { throw ValidationError("--vit-layer must be 0 or more, not \(vitLayer).") }
         if let vitBlocks, vitBlocks < 0 { throw ValidationError("--vit-blocks must be 0 or more, not \(vitBlocks).") }
     }
@@ -51,19 +50,9 @@ struct LVLMImportArguments: ParsableArguments {
             if resume { throw ValidationError("--resume is not supported with --lvlm; import all dumps in one run (or use --overwrite).") }
             if keepAttention { throw ValidationError("--keep-attention is not supported with --lvlm; the LLM attention is stored as received attention.") }
             if prefixTokens != nil { throw ValidationError("--prefix-tokens does not apply with --lvlm; the prefix is the ViT tokens beyond the P visual tokens.") }
-        } else if vitLayer != nil || vitBlocks != nil || llmLayers != "all" {
+        } else if vitLayer != nil || vitBlocks != nil || llmLayers != .all {
             throw ValidationError("--vit-layer, --vit-blocks and --llm-layers need --lvlm.")
         }
-    }
-
-    /// nil for "all".
-    func parsedLLMLayers() throws -> [Int]? {
-        if llmLayers == "all" { return nil }
-        let parts = llmLayers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else {
-            throw ValidationError("--llm-layers '\(llmLayers)' must be 'all' or comma-separated layer numbers such as 0,16,32.")
-        }
-        return parts.compactMap { $0 }
     }
 }
 
@@ -71,35 +60,31 @@ extension ImportCommand {
     /// The LVLM import this command asks for.
     var lvlmOptions: LVLMImportOptions {
         get throws {
-            var o = LVLMImportOptions(inputs: files.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: out))
+            var o = LVLMImportOptions(inputs: files.map { URL(fileURLWithPath: $0) }, output: outputOptions.url)
             o.labels = labels.map { URL(fileURLWithPath: $0) }
             o.grid = grid.flatMap(Self.parseGrid)
             o.name = modelName
             o.vitLayer = lvlmArguments.vitLayer
             o.vitBlocks = lvlmArguments.vitBlocks
-            o.llmLayers = try lvlmArguments.parsedLLMLayers()
+            o.llmLayers = lvlmArguments.llmLayers.layers
             o.hiddenDType = dtype == "f32" ? .f32 : .f16
             o.maxImagesPerShard = shardSize
             o.overwrite = overwrite
-            o.showProgress = EnvironmentSettings.showsProgress(quiet: quiet)
+            o.showProgress = outputOptions.progress
             return o
         }
     }
+}
 
-    /// What `run()` prints for `--lvlm`.
-    func lvlmOutput() throws -> String {
-        let s = try LVLMImporter.run(try lvlmOptions)
-        if json {
-            let encoder = JSONCoding.encoder()
-            return String(decoding: try encoder.encode(s), as: UTF8.self)
-        }
-        let m = s.model, v = s.lvlm
+extension LVLMImportSummary: CommandOutput {
+    var tableText: String {
+        let m = model, v = lvlm
         func list(_ l: [Int]) -> String { l.isEmpty ? "none" : l.map(String.init).joined(separator: ",") }
         return """
-            imported \(s.imported) image\(s.imported == 1 ? "" : "s") of LVLM \(v.name) into \(s.store)
-            ViT: layers \(list(s.capturedLayers)) (the LVLM uses hidden.\(v.visionLayer)), T=\(m.tokens) (\(m.prefixTokens) prefix + \(m.grid[0])x\(m.grid[1]) visual tokens), D=\(m.hiddenSize), hidden \(s.hiddenDType.rawValue)
+            imported \(imported) image\(imported == 1 ? "" : "s") of LVLM \(v.name) into \(store)
+            ViT: layers \(list(capturedLayers)) (the LVLM uses hidden.\(v.visionLayer)), T=\(m.tokens) (\(m.prefixTokens) prefix + \(m.grid[0])x\(m.grid[1]) visual tokens), D=\(m.hiddenSize), hidden \(hiddenDType.rawValue)
             LLM: \(v.llmLayers) blocks, received attention at layers \(list(v.llmReceivedLayers)) (from \(v.receivedSource)), hidden states at layers \(list(v.llmHiddenLayers)) (Dm=\(v.llmHiddenSize))
-            store: \(s.shards) shard\(s.shards == 1 ? "" : "s")
+            store: \(shards) shard\(shards == 1 ? "" : "s")
             """
     }
 }

@@ -69,15 +69,22 @@ struct NotebookCommand: ParsableCommand {
             let result = try NotebookSession.run(config) { line in
                 FileHandle.standardError.write(Data("[notebook] \(line)\n".utf8))
             }
-            if json {
-                print(String(decoding: try Data(contentsOf: result.json), as: UTF8.self))
-            } else {
-                let commands = result.run.blocks.reduce(0) { $0 + $1.commands.count }
-                let figures = result.run.blocks.reduce(0) { $0 + $1.figures.count }
-                print("ran \(result.run.blocks.count) blocks (\(commands) commands, \(figures) figures) in \(String(format: "%.1f", result.run.seconds)) s")
-                print("html: \(result.html.path)")
-                print("markdown: \(result.markdown.path)")
-            }
+            print(try result.text(json: json))
         }
     }
+}
+
+extension NotebookSession.Result: CommandOutput {
+    var tableText: String {
+        let commands = run.blocks.reduce(0) { $0 + $1.commands.count }
+        let figures = run.blocks.reduce(0) { $0 + $1.figures.count }
+        return """
+            ran \(run.blocks.count) blocks (\(commands) commands, \(figures) figures) in \(String(format: "%.1f", run.seconds)) s
+            html: \(html.path)
+            markdown: \(markdown.path)
+            """
+    }
+
+    /// The run.json the session wrote, as written.
+    func jsonText() throws -> String { String(decoding: try Data(contentsOf: json), as: UTF8.self) }
 }

@@ -1,6 +1,4 @@
-import ActivationStore
 import ArgumentParser
-import Foundation
 import ReportKit
 import SinkAnalysis
 
@@ -20,18 +18,20 @@ struct PathwayAnalyzeCommand: ParsableCommand {
             norm and share. Per LLM hidden layer: the massive dimensions lit by propagated
             ViT sinks vs by LLM-emerged sinks. Writes DIR/pathway.json, DIR/pathway.html and
             its PNGs (share by layer, ratios, Spearman, share by norm, relevance maps).
-            Details: docs/lvlm.md.
+            DIR is --out. Details: docs/lvlm.md.
 
             Examples:
               sinkscope pathway --store runs/llava --out runs/llava-pathway --tau 100
               sinkscope pathway --store runs/minilm --out /tmp/minilm-pathway \\
-                --vit-method relative --k 2 --llm-abs 20 --llm-ratio 20 --json
+                --method relative --k 2 --llm-abs 20 --llm-ratio 20 --json
             """)
 
-    @OptionGroup var vit: ViTSinkArguments
+    @OptionGroup var input: StoreOptions
 
-    @Option(help: "Output directory for pathway.json, pathway.html and the PNGs.")
-    var out: String
+    @OptionGroup(title: "ViT sinks (on the LVLM's ViT layer)")
+    var vit: DetectorOptions
+
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: "LLM-emerged sinks: a massive dimension must exceed this magnitude (Sun et al.: 100).")
     var llmAbs: Double = 100
@@ -45,13 +45,8 @@ struct PathwayAnalyzeCommand: ParsableCommand {
     @Option(help: "Images whose relevance maps are drawn.")
     var relevanceImages: Int = 4
 
-    @Flag(help: "Print pathway.json on stdout instead of the table.")
-    var json = false
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
-
     func validate() throws {
+        try vit.validateForViTLayer()
         guard (1...100).contains(buckets) else { throw ValidationError("--buckets must be between 1 and 100, not \(buckets).") }
         guard relevanceImages >= 0 else { throw ValidationError("--relevance-images must be 0 or more, not \(relevanceImages).") }
     }
@@ -60,12 +55,18 @@ struct PathwayAnalyzeCommand: ParsableCommand {
     func output() throws -> String {
         let config = PathwayConfig(vitDetector: try vit.detector(), llmCriterion: MassiveDimensions(abs: llmAbs, ratio: llmRatio),
                                    buckets: buckets, relevanceImages: relevanceImages)
-        let report = try PathwayAnalysis.run(store: try StoreReader(url: URL(fileURLWithPath: vit.store)), config: config, progress: EnvironmentSettings.showsProgress(quiet: quiet))
-        let files = try PathwayPage.write(report, to: URL(fileURLWithPath: out))
-        return json ? try report.json() : report.table() + "\nwrote \(files.count) files to \(out) (pathway.json, pathway.html, \(files.count - 2) PNGs)"
+        let report = try PathwayAnalysis.run(store: try input.reader(), config: config, progress: outputOptions.progress)
+        let files = try PathwayPage.write(report, to: outputOptions.url)
+        return try outputOptions.render(Written(
+            result: report, note: "wrote \(files.count) files to \(outputOptions.out) (pathway.json, pathway.html, \(files.count - 2) PNGs)"))
     }
 
     func run() throws {
         print(try output())
     }
+}
+
+extension PathwayReport: CommandOutput {
+    var tableText: String { table() }
+    func jsonText() throws -> String { try json() }
 }

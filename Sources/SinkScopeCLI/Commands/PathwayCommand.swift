@@ -9,7 +9,7 @@ struct PathwayCommand: ParsableCommand {
         discussion: """
             Examples:
               sinkscope pathway --store runs/llava --out runs/llava-pathway \\
-                --vit-method norm --tau 100
+                --method norm --tau 100
               sinkscope pathway export-order --store runs/llava --tau 100 \\
                 --out runs/llava-order.safetensors
             """,

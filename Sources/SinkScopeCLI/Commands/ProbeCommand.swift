@@ -22,7 +22,7 @@ struct ProbeCommand: ParsableCommand {
             Hewitt-Liang control task itself). Logistic and ridge report the cross-validated score \
             (accuracy, R²) with a bootstrap 95% interval over images, the control-task score and the \
             selectivity; PCA reports the explained-variance ratio of --components components.
-            Writes DIR/results.json and DIR/results.csv (one row per layer).
+            Writes DIR/results.json and DIR/results.csv (one row per layer), DIR = --out.
 
             Examples:
               sinkscope probe Probes/global-vs-local.yaml --store /tmp/synth-store \\
@@ -41,11 +41,10 @@ struct ProbeCommand: ParsableCommand {
     @Argument(help: "A probe-suite YAML file (e.g. Probes/position.yaml); leave out to describe one probe with the flags.")
     var suite: String?
 
-    @Option(help: "The store directory (made by extract or import).")
-    var store: String
+    @OptionGroup var input: StoreOptions
 
     @Option(help: "Layers: 'all' (default) or a comma-separated list such as 0,4,8; with a suite, narrows the suite's layers.")
-    var layers: String?
+    var layers: LayerSelection?
 
     @Option(help: "Token group: \(TokenGroup.grammar) (single probe).")
     var group: String?
@@ -86,19 +85,12 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "BLAS threads (default: OpenBLAS's choice); with a suite, rows computed at once, each on one BLAS thread (default 2).")
     var threads: Int?
 
-    @Option(help: "Output directory for results.json and results.csv.")
-    var out: String
-
-    @Flag(help: "Print the results as JSON on stdout instead of a table.")
-    var json = false
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         if suite != nil {
             if let flag = [("--group", group), ("--probe", probe), ("--target", target), ("--reduce", reduce)].first(where: { $0.1 != nil }) {
                 throw ValidationError("\(flag.0) describes a single probe; a suite declares its groups, targets and probes in the file.")
-            }
-            if let layers, LayerSelection(layers) == nil {
-                throw ValidationError("--layers '\(layers)' must be 'all' or comma-separated layer numbers such as 0,4,8.")
             }
         } else {
             _ = try spec()
@@ -108,9 +100,6 @@ struct ProbeCommand: ParsableCommand {
 
     /// The probe description the flags spell.
     func spec() throws -> ProbeSpec {
-        guard let layerSelection = LayerSelection(layers ?? "all") else {
-            throw ValidationError("--layers '\(layers ?? "")' must be 'all' or comma-separated layer numbers such as 0,4,8.")
-        }
         guard let group, let probe else { throw ValidationError("give a suite file, or --group and --probe for a single probe.") }
         guard let tokenGroup = TokenGroup(group) else { throw ValidationError("--group '\(group)' must be one of \(TokenGroup.grammar).") }
         guard let kind = ProbeKind(rawValue: probe) else { throw ValidationError("--probe '\(probe)' must be logistic, ridge or pca.") }
@@ -125,38 +114,49 @@ struct ProbeCommand: ParsableCommand {
             probeTarget = t
         }
         let spec = ProbeSpec(
-            layers: layerSelection, group: tokenGroup, reduce: reduction, target: probeTarget, probe: kind, folds: folds,
+            layers: layers ?? .all, group: tokenGroup, reduce: reduction, target: probeTarget, probe: kind, folds: folds,
             components: components, seed: seed, regularisation: regularisation, standardize: !noStandardize,
             bootstrapResamples: bootstrap, permutations: permutations, control: !noControl)
         do { try spec.validate() } catch let error as ProbeError { throw ValidationError(error.description) }
         return spec
     }
 
-    /// Runs the probe, writes the results, and returns what `run()` prints.
+    /// Runs the probe (or the suite), writes the results, and returns what `run()` prints.
     func output() throws -> String {
         if let threads { BLASThreads.set(threads) }
-        let reader = try StoreReader(url: URL(fileURLWithPath: store))
-        if let suite { return try suiteOutput(suite, store: reader) }
-        let report = try ProbeRun.run(try spec(), store: reader, showProgress: EnvironmentSettings.showsProgress(quiet: false))
-        let directory = URL(fileURLWithPath: out)
-        try ProbeRun.write(report, to: directory)
-        if json { return String(decoding: try ProbeRun.json(report), as: UTF8.self) }
-        return ProbeRun.table(report) + "\nwrote \(directory.appendingPathComponent("results.json").path) and results.csv"
+        let reader = try input.reader()
+        if let suite { return try outputOptions.render(try suiteResults(suite, store: reader)) }
+        let report = try ProbeRun.run(try spec(), store: reader, showProgress: outputOptions.progress)
+        try ProbeRun.write(report, to: outputOptions.url)
+        return try outputOptions.render(Written(result: report, note: writtenNote))
     }
 
     func run() throws {
         print(try output())
     }
 
-    /// Runs a suite file: one library call, then the table (or JSON) and where the results went.
-    func suiteOutput(_ path: String, store reader: StoreReader) throws -> String {
+    /// Runs a suite file (narrowed to --layers) and writes its results.
+    func suiteResults(_ path: String, store reader: StoreReader) throws -> Written<SuiteReport> {
         var document = try SuiteDocument(contentsOf: URL(fileURLWithPath: path))
-        if let layers, let narrowed = LayerSelection(layers) { document = document.narrowed(to: narrowed) }
-        let report = try SuiteRun.run(try ResolvedSuite(document, store: reader), store: reader, workers: threads ?? 2,
-                                      progress: EnvironmentSettings.showsProgress(quiet: false))
-        let directory = URL(fileURLWithPath: out)
-        try report.write(to: directory)
-        if json { return String(decoding: try report.json(), as: UTF8.self) }
-        return report.table() + "\nwrote \(directory.appendingPathComponent("results.json").path) and results.csv"
+        if let layers { document = document.narrowed(to: layers) }
+        let report = try SuiteRun.run(
+            try ResolvedSuite(document, store: reader), store: reader, workers: threads ?? 2, progress: outputOptions.progress)
+        try report.write(to: outputOptions.url)
+        return Written(result: report, note: writtenNote)
     }
+
+    /// The line after the table.
+    var writtenNote: String {
+        "wrote \(outputOptions.url.appendingPathComponent("results.json").path) and results.csv"
+    }
+}
+
+extension ProbeRunReport: CommandOutput {
+    var tableText: String { ProbeRun.table(self) }
+    func jsonText() throws -> String { String(decoding: try ProbeRun.json(self), as: UTF8.self) }
+}
+
+extension SuiteReport: CommandOutput {
+    var tableText: String { table() }
+    func jsonText() throws -> String { String(decoding: try json(), as: UTF8.self) }
 }
