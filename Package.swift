@@ -55,7 +55,7 @@ let package = Package(
             name: "ONNXFormat",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "ActivationStore", dependencies: ["TensorFiles", "Support"]),
-        .target(name: "Scenes", dependencies: ["Images", "ActivationStore", "Support", "CGD"]),
+        .target(name: "Scenes", dependencies: ["Images", "Support", "CGD"]),
         .target(name: "Plotting", dependencies: ["Images", "CGD"]),
         .target(
             name: "VisionModels",
@@ -65,7 +65,7 @@ let package = Package(
             dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "Support", "Yams"]),
         .target(
             name: "ReportKit",
-            dependencies: ["Plotting", "SinkAnalysis", "ActivationStore", "Images", "Support"]),
+            dependencies: ["Plotting", "SinkAnalysis", "ActivationStore", "LinearAlgebra", "Images", "Support"]),
         .target(
             name: "Workflow",
             dependencies: ["ReportKit", "SinkAnalysis", "VisionModels", "Scenes", "Images", "ActivationStore", "Support"]),

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The module graph: Package.swift, docs/architecture.md and every import agree (fails on a violation).
+python3 scripts/check-imports.py
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
 # The notebook tests run the binary on real images through every probe suite; the optimised build
 # does that ~30x faster than the debug one, so the CLI tests use it (same sources).

@@ -70,7 +70,7 @@ public struct ReportBuilder: Sendable {
         try analysis.loadRepresentations(focus: config.focusLayer, keepFocus: true) { reading.advance() }
         reading.finish()
 
-        let cka = LayerSimilarity.symmetric(analysis.grams)
+        let cka = CKAMatrix.symmetric(analysis.grams)
         let persistence = try analysis.persistence()
         let headlines = Headlines(layers: layers, results: analysis.results, imageCount: store.images.count, source: source,
                                   hasReceived: analysis.results.contains { $0.received != nil }, persistence: persistence, cka: cka, probes: probes.rows).sentences

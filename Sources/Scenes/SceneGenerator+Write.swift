@@ -1,6 +1,5 @@
 import Support
 import Images
-import ActivationStore
 import Foundation
 
 /// What `SceneGenerator.write` produced (printed by `sinkscope synth`, `--json` for scripts).

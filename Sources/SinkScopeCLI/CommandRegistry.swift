@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// The list of subcommands. Each issue adds its command here (one line) and one file under `Commands/`.
+/// The list of subcommands. A new command is one line here and one file under `Commands/`
+/// (see docs/architecture.md, "Where things go").
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         InspectCommand.self,

@@ -27,7 +27,7 @@ final class DetectionDegenerateTests: XCTestCase {
     func testLayerWithNoSinksGivesEmptyMasks() throws {
         let layer = try layerWithoutSinks()
         let detectors: [any SinkDetector] = [
-            NormThreshold(tau: 100), NormThreshold(tau: .auto), RelativeNorm(k: 3), AttentionReceived(m: 2),
+            NormThreshold(tau: 100), NormThreshold(tau: .auto), RelativeNorm(k: 3), ReceivedAttentionThreshold(m: 2),
             MassiveDimensions(), SinkDimensionScore(dimensions: nil, tau: 5),
         ]
         for detector in detectors {
@@ -72,14 +72,14 @@ final class DetectionDegenerateTests: XCTestCase {
         var badReceived = try PlantedLayer.layer()
         badReceived.received?[5] = -.infinity
         assertThrows(.nonFinite(source: "planted", layer: 4, what: "received attention", image: 0, token: 5)) {
-            try AttentionReceived(m: 2).detect(badReceived)
+            try ReceivedAttentionThreshold(m: 2).detect(badReceived)
         }
     }
 
     func testAttentionWithoutReceived() throws {
         let layer = try PlantedLayer.layer(received: .some(nil))
         assertThrows(.missingReceived(source: "planted", layer: 4, method: "attention")) {
-            try AttentionReceived(m: 2).detect(layer)
+            try ReceivedAttentionThreshold(m: 2).detect(layer)
         }
         XCTAssertEqual(
             "\(DetectionError.missingReceived(source: "/tmp/s", layer: 4, method: "attention"))",
@@ -89,7 +89,7 @@ final class DetectionDegenerateTests: XCTestCase {
     func testReceivedThatIsNotAColumnSum() throws {
         // Mean over queries instead of the sum: each image totals 1 instead of T = 17.
         let layer = try PlantedLayer.layer(received: PlantedLayer.received().map { $0 / 17 })
-        XCTAssertThrowsError(try AttentionReceived(m: 2).detect(layer)) { error in
+        XCTAssertThrowsError(try ReceivedAttentionThreshold(m: 2).detect(layer)) { error in
             guard case .receivedNotColumnSums(_, 4, 0, let total, 17)? = error as? DetectionError else {
                 return XCTFail("\(error)")
             }

@@ -47,11 +47,11 @@ final class DetectionMethodTests: XCTestCase {
 
     func testAttentionReceivedAndUniformShare() throws {
         let layer = try PlantedLayer.layer()
-        let mask = try AttentionReceived(m: 2).detect(layer)
+        let mask = try ReceivedAttentionThreshold(m: 2).detect(layer)
         assertPlanted(mask)
         XCTAssertEqual(mask.prefixPasses, [1, 1, 1], "CLS receives 3 × the uniform share")
-        XCTAssertEqual(try AttentionReceived(m: 3.5).detect(layer).prefixPasses, [0, 0, 0])
-        XCTAssertEqual(try AttentionReceived(m: 2, includePrefix: true).detect(layer).counts, [3, 3, 3])
+        XCTAssertEqual(try ReceivedAttentionThreshold(m: 3.5).detect(layer).prefixPasses, [0, 0, 0])
+        XCTAssertEqual(try ReceivedAttentionThreshold(m: 2, includePrefix: true).detect(layer).counts, [3, 3, 3])
     }
 
     func testMassiveDimensionsReportsDimensions() throws {

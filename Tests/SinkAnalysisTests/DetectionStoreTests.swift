@@ -66,7 +66,7 @@ final class DetectionStoreTests: XCTestCase {
     func testRelationsFromStoredMasks() throws {
         let store = try StoreReader(url: try makeStore())
         _ = try SinkDetection.run(store: store, detector: NormThreshold(tau: 100), progress: false)
-        _ = try SinkDetection.run(store: store, detector: AttentionReceived(m: 2), layers: [1, 2], progress: false)
+        _ = try SinkDetection.run(store: store, detector: ReceivedAttentionThreshold(m: 2), layers: [1, 2], progress: false)
         let agreement = try SinkRelations.agreement(store: store, methods: ("norm", "attention"))
         XCTAssertEqual(agreement.layers.map(\.layer), [1, 2])
         XCTAssertEqual(agreement.layers[0].jaccard, 1)
@@ -90,13 +90,13 @@ final class DetectionStoreTests: XCTestCase {
     func testAttentionMethodOnStoreWithoutAttention() throws {
         let url = try makeStore(received: false)
         let store = try StoreReader(url: url)
-        XCTAssertThrowsError(try SinkDetection.run(store: store, detector: AttentionReceived(m: 2), progress: false)) { error in
+        XCTAssertThrowsError(try SinkDetection.run(store: store, detector: ReceivedAttentionThreshold(m: 2), progress: false)) { error in
             XCTAssertEqual(
                 "\(error)",
                 "\(url.path) has no received attention for layer 0, which method 'attention' needs; re-run extract with --attention.")
         }
         XCTAssertEqual(try StoreReader(url: url).maskMethods, [], "nothing written after a failure")
-        XCTAssertThrowsError(try SinkDetection.run(store: store, detector: AttentionReceived(m: 2), layers: [1], progress: false)) { error in
+        XCTAssertThrowsError(try SinkDetection.run(store: store, detector: ReceivedAttentionThreshold(m: 2), layers: [1], progress: false)) { error in
             XCTAssertEqual(error as? DetectionError, .missingReceived(source: url.path, layer: 1, method: "attention"))
         }
         XCTAssertThrowsError(try SinkDetection.run(store: store, detector: NormThreshold(tau: 100), layers: [5], progress: false)) { error in

@@ -146,7 +146,7 @@ final class SuiteRunTests: XCTestCase {
         let store = try StoreReader(url: copy)
         let before = try runSuite(Self.sinkSuiteText, store: store)
         XCTAssertEqual(Set(before.detection.map(\.source)), ["memory"])
-        _ = try SinkDetection.run(store: store, detector: AttentionReceived(m: 5), rankDimensions: false, progress: false)
+        _ = try SinkDetection.run(store: store, detector: ReceivedAttentionThreshold(m: 5), rankDimensions: false, progress: false)
         let after = try runSuite(Self.sinkSuiteText, store: try StoreReader(url: copy))
         XCTAssertEqual(Set(after.detection.filter { $0.mask == "attention(m=5)" && $0.layer > 0 }.map(\.source)), ["store"])
         XCTAssertTrue(try same(after.rows, before.rows))

@@ -4,7 +4,6 @@ import XCTest
 import Images
 import Scenes
 import TestSupport
-import VisionModels
 @testable import SinkAnalysis
 
 /// Checks of a suite against a store, which plan of combinations it runs, and the patch-colour

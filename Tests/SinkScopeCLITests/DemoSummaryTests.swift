@@ -21,7 +21,7 @@ final class DemoSummaryTests: XCTestCase {
         let f = DemoFindings(
             model: store.model, photos: 4, synth: 0, extractSeconds: 1.5,
             calibrated: try detect(NormThreshold(tau: .auto)), relative: try detect(RelativeNorm(k: 3)),
-            attention: try detect(AttentionReceived(m: 5)), massive: try detect(MassiveDimensions(abs: 100, ratio: 1000)),
+            attention: try detect(ReceivedAttentionThreshold(m: 5)), massive: try detect(MassiveDimensions(abs: 100, ratio: 1000)),
             topNorm: try detect(TopKNorm(k: 1)), probes: [], page: "Reports/demo/index.html", totalSeconds: 12)
         return (f, directory)
     }

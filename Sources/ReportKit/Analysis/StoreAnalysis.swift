@@ -79,7 +79,7 @@ struct StoreAnalysis: Sendable {
         for l in layers {
             do {
                 let hidden = try store.hidden(layer: l, images: sample.images)
-                grams.append(LayerSimilarity.normalizedGram(sample.rows(of: hidden, hiddenSize: d)))
+                grams.append(CKAMatrix.normalizedGram(sample.rows(of: hidden, hiddenSize: d)))
                 if keepFocus && l == focusLayer { focusHidden = hidden }
             } catch {
                 throw ReportError.analysisFailed(store: store.url.path, step: "reading hidden states of layer \(l)", reason: "\(error)")
@@ -95,7 +95,7 @@ struct StoreAnalysis: Sendable {
             defer { step() }
             do {
                 let hidden = try store.hidden(layer: l, images: sample.images)
-                return LayerSimilarity.normalizedGram(sample.rows(of: hidden, hiddenSize: store.model.hiddenSize))
+                return CKAMatrix.normalizedGram(sample.rows(of: hidden, hiddenSize: store.model.hiddenSize))
             } catch {
                 throw ReportError.analysisFailed(store: store.url.path, step: "reading hidden states of layer \(l)", reason: "\(error)")
             }
@@ -117,7 +117,7 @@ struct StoreAnalysis: Sendable {
                 for k in 0..<t { for j in 0..<d { x.values[i * d + j] += hidden[(i * t + k) * d + j] } }
                 for j in 0..<d { x.values[i * d + j] /= Float(t) }
             }
-            return LayerSimilarity.normalizedGram(x)
+            return CKAMatrix.normalizedGram(x)
         }
     }
 

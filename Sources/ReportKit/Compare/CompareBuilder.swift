@@ -57,7 +57,7 @@ public struct CompareBuilder: Sendable {
         let facts = try zip(names, analyses).map { name, a in
             CompareStoreFacts(name: name, path: a.store.url.path, model: a.model, images: a.n, layers: a.layers, source: a.source,
                               sinks: a.results.map { LayerSinkCount(layer: $0.layer, sinks: $0.detection.sinks) },
-                              cka: LayerSimilarity.symmetric(a.grams), sampledImages: a.sample.images.count,
+                              cka: CKAMatrix.symmetric(a.grams), sampledImages: a.sample.images.count,
                               sampledTokens: a.sample.picks.count, persistence: try a.persistence())
         }
         let planned = facts.reduce(0) { $0 + ($1.layers.count >= 2 ? 2 : 0) } + (cross == nil ? 0 : 3)

@@ -1,3 +1,4 @@
+import SinkAnalysis
 import ActivationStore
 import Foundation
 
@@ -44,7 +45,7 @@ enum CrossStore {
                 + "is represented by the mean of its token states and CKA compares images."
             (sampled, samples) = (picked.count, picked.count)
         }
-        let cka = LayerSimilarity.matrix(gramsA, gramsB)
+        let cka = CKAMatrix.matrix(gramsA, gramsB)
         let sameLayer = same.map { l in
             SameLayerCKA(layer: l, cka: cka[layersA.firstIndex(of: l) ?? 0][layersB.firstIndex(of: l) ?? 0])
         }

@@ -34,7 +34,7 @@ struct MarkdownHTML {
             }
             if let (level, text) = heading(trimmed) {
                 flushParagraph()
-                html.append("<h\(level) id=\"\(NotebookHTML.escape(anchor(text)))\">\(inline(text))</h\(level)>")
+                html.append("<h\(level) id=\"\(HTML.escape(anchor(text)))\">\(inline(text))</h\(level)>")
                 continue
             }
             if trimmed.allSatisfy({ $0 == "-" || $0 == " " }) && trimmed.filter({ $0 == "-" }).count >= 3 && paragraph.isEmpty {
@@ -139,10 +139,10 @@ struct MarkdownHTML {
             let afterOpen = rest.index(tick, offsetBy: run.count)
             if let close = rest[afterOpen...].range(of: String(run)) {
                 let code = rest[afterOpen..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-                out += "<code>" + NotebookHTML.escape(code) + "</code>"
+                out += "<code>" + HTML.escape(code) + "</code>"
                 rest = rest[close.upperBound...]
             } else {
-                out += NotebookHTML.escape(String(run))
+                out += HTML.escape(String(run))
                 rest = rest[afterOpen...]
             }
         }
@@ -168,9 +168,9 @@ struct MarkdownHTML {
             let label = rest[rest.index(after: open)..<close]
             let target = rest[rest.index(close, offsetBy: 2)..<end].trimmingCharacters(in: .whitespaces)
             if isImage, let src = imageSource(target) {
-                out += "<img src=\"\(NotebookHTML.escape(src))\" alt=\"\(NotebookHTML.escape(String(label)))\">"
+                out += "<img src=\"\(HTML.escape(src))\" alt=\"\(HTML.escape(String(label)))\">"
             } else if Self.isSafeLink(target) {
-                out += "<a href=\"\(NotebookHTML.escape(target))\">\(emphasis(label))</a>"
+                out += "<a href=\"\(HTML.escape(target))\">\(emphasis(label))</a>"
             } else {
                 out += emphasis(label)
             }
@@ -188,7 +188,7 @@ struct MarkdownHTML {
     }
 
     func emphasis(_ text: Substring) -> String {
-        var s = NotebookHTML.escape(String(text))
+        var s = HTML.escape(String(text))
         s = replacePairs(s, marker: "**", tag: "strong")
         s = replacePairs(s, marker: "*", tag: "em")
         s = replacePairs(s, marker: "_", tag: "em", wordBoundary: true)
@@ -215,25 +215,6 @@ struct MarkdownHTML {
             }
         }
         for part in parts { out += marker + part }
-        return out
-    }
-}
-
-/// Escaping for HTML text and attribute values.
-enum NotebookHTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
         return out
     }
 }

@@ -20,9 +20,9 @@ struct NotebookHTMLRenderer {
             case let .markdown(text, _):
                 body.append(markdown.render(text))
             case let .code(language, text, _):
-                body.append("<pre class=\"code\" data-lang=\"\(NotebookHTML.escape(language))\"><code>\(NotebookHTML.escape(text))</code></pre>")
+                body.append("<pre class=\"code\" data-lang=\"\(HTML.escape(language))\"><code>\(HTML.escape(text))</code></pre>")
             case let .variables(block):
-                body.append("<pre class=\"code vars\"><code>\(NotebookHTML.escape(block.text))</code></pre>")
+                body.append("<pre class=\"code vars\"><code>\(HTML.escape(block.text))</code></pre>")
             case let .commands(block):
                 body.append(commandCell(block, run.block(at: block.line)))
             }
@@ -40,12 +40,12 @@ struct NotebookHTMLRenderer {
     }
 
     func header() -> String {
-        let status = run.failure.map { "<p class=\"failure\">The run stopped: \(NotebookHTML.escape($0))</p>" }
+        let status = run.failure.map { "<p class=\"failure\">The run stopped: \(HTML.escape($0))</p>" }
             ?? "<p class=\"ok\">Every block ran (\(String(format: "%.1f", run.seconds)) s).</p>"
-        let rows = run.variables.map { "<tr><td><code>{{\(NotebookHTML.escape($0.name))}}</code></td><td><code>\(NotebookHTML.escape($0.value))</code></td></tr>" }
+        let rows = run.variables.map { "<tr><td><code>{{\(HTML.escape($0.name))}}</code></td><td><code>\(HTML.escape($0.value))</code></td></tr>" }
         return """
             <div class="run">
-            <p>Rendered by <code>sinkscope notebook run \(NotebookHTML.escape(run.notebook))</code>.</p>
+            <p>Rendered by <code>sinkscope notebook run \(HTML.escape(run.notebook))</code>.</p>
             \(status)
             <details><summary>Variables of this run</summary>
             <table><tbody>\(rows.joined(separator: "\n"))</tbody></table></details>
@@ -54,31 +54,31 @@ struct NotebookHTMLRenderer {
     }
 
     func commandCell(_ block: CommandBlock, _ blockRun: BlockRun?) -> String {
-        var parts = ["<div class=\"cell\">", "<pre class=\"command\"><code>\(NotebookHTML.escape(block.text))</code></pre>"]
+        var parts = ["<div class=\"cell\">", "<pre class=\"command\"><code>\(HTML.escape(block.text))</code></pre>"]
         guard let blockRun else {
             parts.append("<p class=\"notrun\">Not run: an earlier block failed.</p></div>")
             return parts.joined(separator: "\n")
         }
         for command in blockRun.commands {
             let status = command.status == 0 ? "" : " <span class=\"failure\">exit status \(command.status)</span>"
-            parts.append("<p class=\"label\">line \(command.line): <code>sinkscope \(NotebookHTML.escape(command.arguments.map(ShellWords.quote).joined(separator: " ")))</code> (\(String(format: "%.1f", command.seconds)) s)\(status)</p>")
+            parts.append("<p class=\"label\">line \(command.line): <code>sinkscope \(HTML.escape(command.arguments.map(ShellWords.quote).joined(separator: " ")))</code> (\(String(format: "%.1f", command.seconds)) s)\(status)</p>")
             let stdout = OutputText.clip(command.stdout, maxLines: maxOutputLines, fullOutput: command.stdoutFile)
-            if !stdout.isEmpty { parts.append("<pre class=\"output\">\(NotebookHTML.escape(stdout))</pre>") }
+            if !stdout.isEmpty { parts.append("<pre class=\"output\">\(HTML.escape(stdout))</pre>") }
             let stderr = OutputText.clip(command.stderr, maxLines: maxOutputLines, fullOutput: command.stderrFile)
             if !stderr.isEmpty {
                 let open = command.status == 0 ? "" : " open"
-                parts.append("<details\(open)><summary>stderr</summary><pre class=\"output stderr\">\(NotebookHTML.escape(stderr))</pre></details>")
+                parts.append("<details\(open)><summary>stderr</summary><pre class=\"output stderr\">\(HTML.escape(stderr))</pre></details>")
             }
         }
         for page in blockRun.pages {
-            parts.append("<p class=\"label\">Page written: <a href=\"\(NotebookHTML.escape(page))\">\(NotebookHTML.escape(page))</a></p>")
+            parts.append("<p class=\"label\">Page written: <a href=\"\(HTML.escape(page))\">\(HTML.escape(page))</a></p>")
         }
         let limit = block.maxFigures ?? maxFiguresPerBlock
         let shown = blockRun.figures.prefix(limit)
         if !shown.isEmpty {
             parts.append("<div class=\"figures\">")
             for figure in shown {
-                parts.append("<figure><a href=\"\(NotebookHTML.escape(figure))\"><img src=\"\(NotebookHTML.escape(figure))\" alt=\"\(NotebookHTML.escape(figure))\"></a><figcaption>\(NotebookHTML.escape(figure))</figcaption></figure>")
+                parts.append("<figure><a href=\"\(HTML.escape(figure))\"><img src=\"\(HTML.escape(figure))\" alt=\"\(HTML.escape(figure))\"></a><figcaption>\(HTML.escape(figure))</figcaption></figure>")
             }
             parts.append("</div>")
         }
@@ -96,7 +96,7 @@ struct NotebookHTMLRenderer {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(NotebookHTML.escape(title))</title>
+        <title>\(HTML.escape(title))</title>
         <style>
         body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
         code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em; }

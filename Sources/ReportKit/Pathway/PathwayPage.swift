@@ -4,7 +4,8 @@ import Plotting
 import SinkAnalysis
 
 /// Writes the pathway results: `pathway.json`, the PNG figures and `pathway.html` (a standalone
-/// page around `section`, which a full report can embed).
+/// page around `section`, which a full report can embed). Built with the report's page kit
+/// (`Page`, `HTML`), so every text from user files (image ids, names, notes) is escaped once, there.
 public enum PathwayPage {
     /// - Returns: the file names written inside `directory`, JSON first.
     public static func write(_ report: PathwayReport, to directory: URL) throws -> [String] {
@@ -18,65 +19,45 @@ public enum PathwayPage {
         // AtomicFile renames over an existing file; Chart.write's replaceItemAt fails on Linux when
         // the PNG already exists (a second run into the same directory).
         for f in figures { try AtomicFile.write(try f.chart.render(), to: directory.appendingPathComponent(f.file)) }
-        let page = """
-            <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>SinkScope pathway: \(escape(report.lvlm))</title>
-            <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse}
-            td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}figure{display:inline-block;margin:8px}
-            figcaption{font-size:90%;max-width:420px}</style></head><body>
-            \(section(report, figures: figures))
-            </body></html>
-            """
-        try AtomicFile.write(Array(page.utf8), to: directory.appendingPathComponent("pathway.html"))
+        let page = Page(
+            title: "SinkScope pathway: \(report.lvlm)",
+            subtitle: "\(report.images) images, ViT layer \(report.vitLayer), sinks by \(report.vitMethod)",
+            sections: [Page.Section(id: "pathway", heading: "From ViT sinks into the LLM: \(report.lvlm)", body: section(report, figures: figures))],
+            footer: "Written by sinkscope pathway.")
+        try AtomicFile.write(Array(page.html.utf8), to: directory.appendingPathComponent("pathway.html"))
         return ["pathway.json"] + figures.map(\.file) + ["pathway.html"]
     }
 
-    /// The HTML section: what was measured, the per-layer table, the figures (paths relative to the page).
-    public static func section(_ report: PathwayReport, figures: [PathwayFigures.Figure]) -> String {
+    /// The section's body: what was measured, the per-layer table, the figures (paths relative to the page).
+    public static func section(_ report: PathwayReport, figures: [PathwayFigures.Figure]) -> HTML {
         let params = report.vitParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-        var html = """
-            <section id="pathway"><h2>From ViT sinks into the LLM: \(escape(report.lvlm))</h2>
-            <p>\(report.images) images, \(report.visualTokens) visual tokens (\(report.grid[0])×\(report.grid[1])) from ViT layer \(report.vitLayer).
-            ViT sinks by <b>\(escape(report.vitMethod))</b> (\(escape(params))): \(report.vitSinks.total)
-            (\(String(format: "%.2f", report.vitSinks.meanPerImage)) per image). LLM-emerged sinks (massive activations at some LLM layer,
-            not ViT sinks): \(report.emergedSinks.total). A token's <i>share</i> is the attention it receives in an LLM layer
-            (head mean, summed over the query rows) divided by the number of query rows.</p>
-            """
+        var body = HTML.element("p", [],
+            .text("\(report.images) images, \(report.visualTokens) visual tokens (\(report.grid[0])×\(report.grid[1])) from ViT layer \(report.vitLayer). "
+                  + "ViT sinks by "), .element("b", [], .text(report.vitMethod)),
+            .text(" (\(params)): \(report.vitSinks.total) (\(String(format: "%.2f", report.vitSinks.meanPerImage)) per image). "
+                  + "LLM-emerged sinks (massive activations at some LLM layer, not ViT sinks): \(report.emergedSinks.total). A token's "),
+            .element("i", [], .text("share")),
+            .text(" is the attention it receives in an LLM layer (head mean, summed over the query rows) divided by the number of query rows."))
         if !report.attention.isEmpty {
-            html += "<table><tr><th>LLM layer</th><th>ordinary %</th><th>ViT sink %</th><th>emerged %</th><th>ViT sink ×</th><th>emerged ×</th><th>Spearman ρ</th></tr>\n"
-            for a in report.attention {
-                let cells = [PathwayReport.formatPercent(a.ordinary.meanShare), PathwayReport.formatPercent(a.vitSinks.meanShare),
-                             PathwayReport.formatPercent(a.emergedSinks.meanShare), PathwayReport.formatNumber(a.vitSinkRatio),
-                             PathwayReport.formatNumber(a.emergedSinkRatio), PathwayReport.formatNumber(a.spearman)]
-                html += "<tr><td>\(a.layer)</td>" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
+            let rows = report.attention.map { a in
+                ["\(a.layer)", PathwayReport.formatPercent(a.ordinary.meanShare), PathwayReport.formatPercent(a.vitSinks.meanShare),
+                 PathwayReport.formatPercent(a.emergedSinks.meanShare), PathwayReport.formatNumber(a.vitSinkRatio),
+                 PathwayReport.formatNumber(a.emergedSinkRatio), PathwayReport.formatNumber(a.spearman)]
             }
-            html += "</table>\n"
+            body = body + HTMLTable(
+                header: ["LLM layer", "ordinary %", "ViT sink %", "emerged %", "ViT sink ×", "emerged ×", "Spearman ρ"],
+                rows: rows, numeric: Set(0..<7)).html
         }
         if !report.dimensions.isEmpty {
             let s = report.dimensionSplit
             func list(_ x: [Int]) -> String { x.isEmpty ? "none" : x.map(String.init).joined(separator: ", ") }
-            html += "<p>LLM sink dimensions — lit by propagated ViT sinks: \(list(s.propagated)); by LLM-emerged sinks: \(list(s.emerged)); shared: \(list(s.shared)).</p>\n"
+            body = body + .paragraph(
+                "LLM sink dimensions — lit by propagated ViT sinks: \(list(s.propagated)); by LLM-emerged sinks: \(list(s.emerged)); shared: \(list(s.shared)).")
         }
-        for note in report.notes { html += "<p><i>\(escape(note))</i></p>\n" }
-        for f in figures {
-            html += "<figure><img src=\"\(escape(f.file))\" alt=\"\(escape(f.caption))\"><figcaption>\(escape(f.caption))</figcaption></figure>\n"
+        for note in report.notes { body = body + .paragraph(note, class: "note") }
+        let cards = figures.map { f in
+            HTML.element("figure", [], .void("img", [("src", f.file), ("alt", f.caption)]), .element("figcaption", [], .text(f.caption)))
         }
-        return html + "</section>"
-    }
-
-    /// Text from image ids and names is escaped: it comes from user files.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
+        return cards.isEmpty ? body : body + HTML.element("div", [("class", "grid")], cards)
     }
 }

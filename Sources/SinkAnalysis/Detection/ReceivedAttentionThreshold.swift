@@ -7,7 +7,7 @@ import Foundation
 /// pattern gives r_j = 1: **the uniform share is exactly 1 per token**, and the criterion is r_j > m.
 /// Each image's total is checked against T so a store with another normalisation fails loudly
 /// instead of being thresholded on the wrong scale.
-public struct AttentionReceived: SinkDetector, Equatable {
+public struct ReceivedAttentionThreshold: SinkDetector, Equatable {
     public var m: Double
     public var includePrefix: Bool
 

@@ -1,6 +1,5 @@
 import Foundation
 import LinearAlgebra
-import SinkAnalysis
 
 /// Linear CKA between many representations of the same samples at once (every pair of layers,
 /// or every layer of one store against every layer of another).
@@ -10,10 +9,10 @@ import SinkAnalysis
 /// scaled to unit Frobenius norm, so a pair costs one m² dot product instead of the m·D² of the
 /// pairwise form — L representations cost L·m²·D + L²·m² instead of L²·m·D². The pairwise
 /// library function `RepresentationSimilarity.linearCKA` is the reference (a test checks they agree).
-enum LayerSimilarity {
+public enum CKAMatrix {
     /// The unit-norm centred Gram matrix `[m, m]` of `x` `[m, D]`, or nil when x is constant
     /// (CKA is undefined) or not finite.
-    static func normalizedGram(_ x: Matrix) -> [Double]? {
+    public static func normalizedGram(_ x: Matrix) -> [Double]? {
         let m = x.rows, d = x.cols
         guard m >= 2, x.isFinite else { return nil }
         // Centre in Double: sink tokens have norms in the hundreds, and the Gram of the raw
@@ -32,7 +31,7 @@ enum LayerSimilarity {
     }
 
     /// `[a.count, b.count]` CKA values (row-major); nil where either side is undefined.
-    static func matrix(_ a: [[Double]?], _ b: [[Double]?]) -> [[Double?]] {
+    public static func matrix(_ a: [[Double]?], _ b: [[Double]?]) -> [[Double?]] {
         a.map { ka in
             b.map { kb in
                 guard let ka, let kb, ka.count == kb.count else { return nil }
@@ -44,7 +43,7 @@ enum LayerSimilarity {
     }
 
     /// The symmetric layer × layer matrix of one set of representations (each pair computed once).
-    static func symmetric(_ grams: [[Double]?]) -> [[Double?]] {
+    public static func symmetric(_ grams: [[Double]?]) -> [[Double?]] {
         var out = [[Double?]](repeating: [Double?](repeating: nil, count: grams.count), count: grams.count)
         for i in grams.indices {
             for j in i..<grams.count {
