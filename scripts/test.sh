@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The reference tests' Python (numpy, safetensors, scikit-learn, onnxruntime, torch, transformers) in .venv.
+bash scripts/setup-python.sh
 # The module graph: Package.swift, docs/architecture.md and every import agree (fails on a violation).
 python3 scripts/check-imports.py
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
