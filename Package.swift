@@ -46,7 +46,7 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(
             name: "VisionModels",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "ONNXFormat", "CGD", "CBLAS"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "ONNXFormat", "CGD"]),
         .target(
             name: "SinkAnalysis",
             dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "VisionModels", "Yams"]),
