@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["Images", "CGD"]),
         .target(
             name: "VisionModels",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "ONNXFormat", "Support", "CBLAS"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "ONNXFormat", "Support"]),
         .target(
             name: "SinkAnalysis",
             dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "Support", "Yams"]),

@@ -1,5 +1,12 @@
 import CBLAS
 
+// BLAS conventions, stated once for every caller in the package (the forward passes of VisionModels,
+// the probes of SinkAnalysis): every buffer is row-major (`CblasRowMajor`); a transpose flag makes
+// BLAS read a stored matrix transposed, never copies it; a leading dimension (`lda`, `ldb`, `ldc`) is
+// the distance in elements between two rows as stored, so a column block of a wider matrix (one head
+// of q | k | v) is addressed by its first element and the full row width. Each wrapper's doc gives
+// its shapes; callers state theirs in `[rows, cols]` next to the call.
+
 // MARK: - Low level (pointers, for hot loops)
 
 /// `C[M, N] = alpha * op(A) * op(B) + beta * C` on row-major buffers, through `cblas_sgemm`.
@@ -22,6 +29,22 @@ public func sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         numericCast(m), numericCast(n), numericCast(k), alpha, a, numericCast(lda), b, numericCast(ldb),
         beta, c, numericCast(ldc))
+}
+
+/// `y = alpha * op(A) * x + beta * y` on a row-major A, through `cblas_sgemv`.
+///
+/// A is stored `[M, N]` with `lda >= N`. `op(A)` is A (`transpose == false`: x has N values, y has M)
+/// or Aᵀ (`transpose == true`: x has M values, y has N; with x = ones, y += alpha · the column sums
+/// of A). `incx` and `incy` are the strides between consecutive vector elements. With `beta == 0`,
+/// y need not be initialised.
+public func sgemv(
+    transpose: Bool = false, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    x: UnsafePointer<Float>, incx: Int = 1, beta: Float = 0, y: UnsafeMutablePointer<Float>, incy: Int = 1
+) {
+    guard m > 0, n > 0 else { return }
+    cblas_sgemv(
+        CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, numericCast(m), numericCast(n), alpha, a,
+        numericCast(lda), x, numericCast(incx), beta, y, numericCast(incy))
 }
 
 /// Double twin of `sgemm` through `cblas_dgemm`; same layout and transpose rules.

@@ -50,6 +50,37 @@ final class MatmulTests: XCTestCase {
         for r in 0..<m { for c in n..<ldc { XCTAssertEqual(fast[r * ldc + c], c0[r * ldc + c]) } }
     }
 
+    /// sgemv with and without the transpose, a padded leading dimension, strided vectors and beta ≠ 0,
+    /// against a loop written from the definition.
+    func testSgemvAgreesWithNaiveLoopForBothTransposes() {
+        let (m, n, lda, incx, incy) = (11, 7, 10, 2, 3)
+        let a = randomMatrix(m, lda, seed: 10).values          // A [m, n] stored with row stride lda
+        let x = randomMatrix(1, max(m, n) * incx, seed: 11).values
+        let y0 = randomMatrix(1, max(m, n) * incy, seed: 12).values
+        for transpose in [false, true] {
+            let (rowsOut, rowsIn) = transpose ? (n, m) : (m, n)
+            var fast = y0
+            a.withUnsafeBufferPointer { pa in
+                x.withUnsafeBufferPointer { px in
+                    fast.withUnsafeMutableBufferPointer { py in
+                        sgemv(transpose: transpose, m: m, n: n, alpha: 0.5, a: pa.baseAddress!, lda: lda,
+                              x: px.baseAddress!, incx: incx, beta: -2, y: py.baseAddress!, incy: incy)
+                    }
+                }
+            }
+            var slow = y0
+            for i in 0..<rowsOut {
+                var s = 0.0
+                for j in 0..<rowsIn {
+                    let aij = transpose ? a[j * lda + i] : a[i * lda + j]
+                    s += Double(aij) * Double(x[j * incx])
+                }
+                slow[i * incy] = Float(0.5 * s - 2 * Double(y0[i * incy]))
+            }
+            XCTAssertLessThan(maxRelativeError(fast, slow), 1e-5, "transpose=\(transpose)")
+        }
+    }
+
     func testGramMatchesTransposedProduct() {
         let a = randomMatrixD(40, 13, seed: 8)
         XCTAssertLessThan(relativeError(gram(a), naiveMatmul(a, a, transposeA: true)), 1e-13)

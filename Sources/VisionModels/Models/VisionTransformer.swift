@@ -1,30 +1,10 @@
-// Shape letters: D hidden, H heads, I MLP width, L blocks, C channels, P patch size, G0 trained patch grid side.
+// Shape letters: D hidden, H heads, I MLP width, L blocks, C channels, P patch size, G0 trained patch grid side,
+// R register tokens.
 
-/// What the shared pre-LN forward needs to know about an architecture.
-public struct TransformerSpec: Sendable, Codable, Equatable {
-    /// HF class name: "Dinov2Model", "CLIPVisionModel" or "ViTModel".
-    public var architecture: String
-    public var hiddenSize: Int
-    public var heads: Int
-    public var layers: Int
-    public var intermediateSize: Int
-    public var patchSize: Int
-    /// The input size the position embeddings were trained at.
-    public var imageSize: Int
-    public var channels: Int
-    public var layerNormEps: Float
-    public var activation: Activation
-    /// DINOv2 always resizes its position embeddings to the input grid (HF `interpolate_pos_encoding`);
-    /// HF's ViT and CLIP require the trained size unless asked, and so does SinkScope.
-    public var interpolatesPositions: Bool
-    /// CLS and register tokens before the patch tokens (1 for all three architectures).
-    public var prefixTokens: Int
-}
-
-/// LayerNorm parameters, gamma and beta [D].
-struct LayerNormWeights: Sendable {
-    var gamma: [Float]
-    var beta: [Float]
+/// A norm's parameters [D]; which kind is also in the `ArchitectureDescription`, eps only there.
+enum NormWeights: Sendable {
+    case layerNorm(gamma: [Float], beta: [Float])
+    case rmsNorm(gamma: [Float])
 }
 
 /// An `nn.Linear` in HF layout: weight [outputs, inputs], bias [outputs] or nil.
@@ -35,65 +15,46 @@ struct LinearWeights: Sendable {
     var inputs: Int
 }
 
-/// One pre-LN encoder block:
-/// x = x + s1 ⊙ Attn(LN1(x)); x = x + s2 ⊙ MLP(LN2(x)), with s1 = s2 = 1 when there is no layer scale.
+/// One encoder block's parameters, laid out for the forward (see `BlockDescription` for the math).
 struct EncoderBlockWeights: Sendable {
-    var norm1: LayerNormWeights
+    var norm1: NormWeights
     /// Query, key and value projections stacked as rows q | k | v: weight [3D, D], bias [3D].
     /// Stacking is a runtime layout for one BLAS call instead of three; the stored tensors are unchanged.
     var qkv: LinearWeights
+    var queryNorm: NormWeights?          // [D] (QK-norm)
+    var keyNorm: NormWeights?            // [D] (QK-norm)
     var attentionOutput: LinearWeights   // [D, D]
-    var layerScale1: [Float]?            // [D] (DINOv2)
-    var norm2: LayerNormWeights
-    var fc1: LinearWeights               // [I, D]
-    var fc2: LinearWeights               // [D, I]
-    var layerScale2: [Float]?            // [D] (DINOv2)
+    var layerScale1: [Float]?            // [D]
+    var norm2: NormWeights
+    /// Plain MLP: fc1 [I, D]. Gated MLP: gate and up stacked as rows gate | up, [2I, D] (one BLAS call).
+    var fc1: LinearWeights
+    var fc2: LinearWeights               // [D, I] (down for a gated MLP)
+    var layerScale2: [Float]?            // [D]
 }
 
-/// Patch, class and position embeddings.
+/// Patch, class, register and position embeddings.
 struct EmbeddingWeights: Sendable {
-    var cls: [Float]                     // [D]
+    var cls: [Float]?                    // [D], when the family has a class token
+    var registers: [Float]?              // [R, D], when it has registers
     /// The Conv2d(C, D, P, stride P) as a linear map on flattened patches: weight [D, C·P·P] (the conv
     /// weight [D, C, P, P] read row-major, i.e. the same bytes), bias [D] or nil (CLIP has none).
     var patch: LinearWeights
-    var positions: [Float]               // [1 + G0², D]: CLS position, then the G0 × G0 grid row-major
+    /// [cls + G0², D]: the class token's position, then the G0 × G0 grid row-major; nil for rotary positions.
+    var positions: [Float]?
     var positionGrid: Int                // G0
-    var preNorm: LayerNormWeights?       // CLIP's pre_layrnorm
+    var preNorm: NormWeights?            // CLIP's pre_layrnorm
 }
 
-/// A loaded ViT backbone: spec + weights, ready for `forward`.
+/// A loaded ViT backbone: its description + weights, ready for `forward`.
 public struct VisionTransformer: Sendable {
-    public let spec: TransformerSpec
+    public let spec: ArchitectureDescription
     let embeddings: EmbeddingWeights
     let blocks: [EncoderBlockWeights]
-    /// The final LayerNorm (DINOv2 and ViT `layernorm`); CLIP's post_layernorm only touches the pooled
-    /// CLS output, which SinkScope does not capture, so it is nil there.
-    let finalNorm: LayerNormWeights?
+    /// The norm over every token after the last block (`spec.finalNorm`), or nil.
+    let finalNorm: NormWeights?
 
     /// Token count for an input of `height` × `width` pixels.
     public func tokens(height: Int, width: Int) -> Int {
         spec.prefixTokens + (height / spec.patchSize) * (width / spec.patchSize)
-    }
-}
-
-// MARK: - Reading named tensors
-
-extension ModelWeights {
-    func layerNorm(_ name: String, width d: Int) throws -> LayerNormWeights {
-        LayerNormWeights(gamma: try tensor(name + ".weight", shape: [d]), beta: try tensor(name + ".bias", shape: [d]))
-    }
-
-    func linear(_ name: String, outputs: Int, inputs: Int, bias: Bool = true) throws -> LinearWeights {
-        LinearWeights(
-            weight: try tensor(name + ".weight", shape: [outputs, inputs]),
-            bias: bias ? try tensor(name + ".bias", shape: [outputs]) : nil, outputs: outputs, inputs: inputs)
-    }
-
-    /// Stacks the q, k, v projections of one block into one [3D, D] linear.
-    func stackedQKV(query: String, key: String, value: String, width d: Int, bias: Bool) throws -> LinearWeights {
-        let parts = try [query, key, value].map { try linear($0, outputs: d, inputs: d, bias: bias) }
-        return LinearWeights(
-            weight: parts.flatMap(\.weight), bias: bias ? parts.flatMap { $0.bias ?? [] } : nil,
-            outputs: 3 * d, inputs: d)
     }
 }

@@ -11,6 +11,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case wrongShape(name: String, source: String, expected: [Int], actual: [Int])
     case conversionFailed(source: String, reason: String)
     case badInput(reason: String)
+    /// The architecture's description has a feature the forward does not run yet (rotary positions,
+    /// windowed attention, QK-norm, a Conv3d patch embedding).
+    case notImplemented(architecture: String, feature: String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "Cannot convert \(source): \(reason)."
         case let .badInput(reason):
             return "Invalid model input: \(reason)."
+        case let .notImplemented(architecture, feature):
+            return "\(architecture) uses \(feature), which SinkScope's forward pass does not run yet."
         }
     }
 

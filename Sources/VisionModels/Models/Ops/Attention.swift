@@ -1,5 +1,5 @@
-import CBLAS
 import Foundation
+import LinearAlgebra
 
 // Shape letters: T tokens of one image, D hidden, H heads, hd = D / H head width.
 
@@ -33,22 +33,19 @@ func attentionHead(
     _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, head: Int, tokens t: Int, heads h: Int, width d: Int,
     scores s: UnsafeMutablePointer<Float>, received: UnsafeMutablePointer<Float>?, receivedWeight: Float
 ) {
-    let hd = d / h
-    let ld = Int32(3 * d)
+    let hd = d / h, ld = 3 * d
     let q = qkv + head * hd, k = qkv + d + head * hd, v = qkv + 2 * d + head * hd
-    // S[T, T] = Q[T, hd] · K[T, hd]ᵀ / √hd — row-major, A no transpose (lda 3D), B transposed (ldb 3D).
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(hd),
-                1 / Float(hd).squareRoot(), q, ld, k, ld, 0, s, Int32(t))
+    // S[T, T] = Q_h[T, hd] · K_h[T, hd]ᵀ / √hd — A no transpose, B transposed, both read in q | k | v (lda = ldb = 3D).
+    sgemm(transposeB: true, m: t, n: t, k: hd, alpha: 1 / Float(hd).squareRoot(), a: q, lda: ld, b: k, ldb: ld, beta: 0, c: s, ldc: t)
     softmaxRows(s, rows: t, width: t)
     if let received {
-        // received[T] += w · Pᵀ[T, T] · 1 — the column sums as one sgemv (row-major P, transposed).
+        // received[T] += w · Pᵀ[T, T] · 1 — the column sums as one sgemv (P stored [T, T], transposed).
         onesVector(t).withUnsafeBufferPointer { ones in
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(t), Int32(t), receivedWeight, s, Int32(t), ones.baseAddress, 1, 1, received, 1)
+            sgemv(transpose: true, m: t, n: t, alpha: receivedWeight, a: s, lda: t, x: ones.baseAddress!, beta: 1, y: received)
         }
     }
-    // O_h[T, hd] = P[T, T] · V_h[T, hd] — row-major, no transposes, ldb 3D, ldc D (into out's head block).
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(hd), Int32(t),
-                1, s, Int32(t), v, ld, 0, out + head * hd, Int32(d))
+    // O_h[T, hd] = P[T, T] · V_h[T, hd] — no transposes, ldb = 3D, ldc = D (into out's head block).
+    sgemm(m: t, n: hd, k: t, alpha: 1, a: s, lda: t, b: v, ldb: ld, beta: 0, c: out + head * hd, ldc: d)
 }
 
 /// Softmax of each row in place: exp(x - max) / Σ exp(x - max); subtracting the max keeps exp finite.

@@ -1,11 +1,11 @@
-import CBLAS
+import LinearAlgebra
 
 // Shape letters: M rows (n*T tokens of a batch), K input features, N output features.
 
 /// y[M, N] = x[M, K] · Wᵀ + b, with W in HF `nn.Linear` layout [N, K] (out, in).
 ///
-/// One `cblas_sgemm`: row-major, A = x (no transpose, lda = K), B = W (transposed, ldb = K),
-/// C = y (ldc = N). The bias is broadcast into y first and kept with beta = 1, so it costs no extra pass.
+/// One `sgemm` (LinearAlgebra): A = x [M, K] (no transpose, lda = K), B = W stored [N, K] (transposed,
+/// ldb = K), C = y [M, N] (ldc = N). The bias is broadcast into y first and kept with beta = 1, so it costs no extra pass.
 /// - Parameters:
 ///   - y: output [M, N], overwritten.
 ///   - x: input [M, K].
@@ -18,9 +18,7 @@ func linear(
     if let bias {
         for r in 0..<m { (y + r * n).update(from: bias, count: n) }
     }
-    cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-        1, x, Int32(k), weight, Int32(k), bias == nil ? 0 : 1, y, Int32(n))
+    sgemm(transposeB: true, m: m, n: n, k: k, alpha: 1, a: x, lda: k, b: weight, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: n)
 }
 
 /// Reference loop for `linear`: y[i, j] = Σ_k x[i, k] · W[j, k] + b[j], accumulated in Double.

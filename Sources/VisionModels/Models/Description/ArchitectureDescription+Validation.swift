@@ -1,4 +1,4 @@
-extension TransformerSpec {
+extension ArchitectureDescription {
     /// Rejects configs the forward cannot run (or that would ask for absurd allocations).
     func validate(source: String) throws {
         func bad(_ reason: String) -> ModelError { .badConfig(path: source, reason: reason) }
@@ -13,7 +13,23 @@ extension TransformerSpec {
             throw bad("image_size \(imageSize) must be between patch_size \(patchSize) and 16384")
         }
         guard (1...16).contains(channels) else { throw bad("num_channels \(channels) must be in 1...16") }
-        guard layerNormEps > 0, layerNormEps.isFinite else { throw bad("layer_norm_eps \(layerNormEps) must be positive") }
+        for norm in [block.norm, embedding.preNorm, finalNorm, block.qkNorm].compactMap({ $0 }) {
+            guard norm.eps > 0, norm.eps.isFinite else { throw bad("layer_norm_eps \(norm.eps) must be positive") }
+        }
+        guard (0...1).contains(embedding.prefix.cls) else { throw bad("\(embedding.prefix.cls) class tokens (0 or 1 expected)") }
+        guard (0...256).contains(embedding.prefix.registers) else {
+            throw bad("num_register_tokens \(embedding.prefix.registers) must be in 0...256")
+        }
+    }
+
+    /// The first described feature the forward does not run yet, in words for `ModelError.notImplemented`;
+    /// nil when the forward runs all of it.
+    var unimplementedFeature: String? {
+        if case .conv3d = embedding.patch { return "a Conv3d patch embedding" }
+        if case .rotary2D = embedding.positions { return "2-D rotary position embeddings" }
+        if case .windowed = block.attention { return "windowed attention" }
+        if block.qkNorm != nil { return "QK-norm" }
+        return nil
     }
 }
 
@@ -21,7 +37,8 @@ extension Activation {
     /// Maps HF's `hidden_act` string; only the exact forms SinkScope implements are accepted.
     init(hfName: String, source: String) throws {
         guard let a = Activation(rawValue: hfName) else {
-            throw ModelError.badConfig(path: source, reason: "hidden_act '\(hfName)' is not supported (use gelu or quick_gelu)")
+            let names = Activation.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError.badConfig(path: source, reason: "hidden_act '\(hfName)' is not supported (use \(names))")
         }
         self = a
     }

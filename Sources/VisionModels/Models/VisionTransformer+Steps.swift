@@ -1,0 +1,131 @@
+// Shape letters: n images in the batch, T tokens per image, D hidden, H heads, G0 trained patch grid side.
+
+// MARK: - Checks and positions
+
+extension VisionTransformer {
+    /// The learned position embeddings for a gh × gw grid, [cls + gh·gw, D]: the class token's row
+    /// unchanged, the patch grid resized bicubically when it differs from the trained G0 × G0 (only
+    /// with `.interpolated` positions); nil when positions are rotary (nothing is added).
+    /// - Throws: `ModelError.badInput` when absolute positions meet a grid they were not trained at.
+    func positionEmbeddings(gridRows gh: Int, gridCols gw: Int) throws -> [Float]? {
+        guard let table = embeddings.positions else { return nil }
+        let prefix = spec.embedding.prefix.cls * spec.hiddenSize, g0 = embeddings.positionGrid
+        if gh == g0 && gw == g0 { return table }
+        guard spec.embedding.positions == .interpolated else {
+            throw ModelError.badInput(
+                reason: "\(spec.architecture) needs \(spec.imageSize)×\(spec.imageSize) input (a \(g0)×\(g0) patch grid), got a \(gh)×\(gw) grid")
+        }
+        let grid = Array(table[prefix...])
+        return Array(table[..<prefix]) + bicubicResize(grid, rows: g0, cols: g0, channels: spec.hiddenSize, outRows: gh, outCols: gw)
+    }
+
+    func checkInput(count: Int, images n: Int, height: Int, width: Int) throws {
+        let p = spec.patchSize
+        guard n >= 1 else { throw ModelError.badInput(reason: "the batch is empty") }
+        guard height >= p, width >= p, height <= 16_384, width <= 16_384 else {
+            throw ModelError.badInput(reason: "a \(height)×\(width) image is outside \(p)...16384 pixels per side")
+        }
+        let expected = n * spec.channels * height * width
+        guard count == expected else {
+            throw ModelError.badInput(
+                reason: "\(count) pixel values for \(n) images of \(spec.channels)×\(height)×\(width) (expected \(expected))")
+        }
+    }
+}
+
+// MARK: - Steps of the forward
+
+extension VisionTransformer {
+    /// Computes the token norms of the stream x [n·T, D] (always: the store keeps them for every
+    /// layer) and keeps x under `point` when that hook point is wanted.
+    func record(
+        _ point: HookPoint, _ x: FloatBuffer, _ norms: FloatBuffer, tokens t: Int, hooks: Set<HookPoint>, threads: Int,
+        into out: inout [ImageCapture]
+    ) {
+        let d = spec.hiddenSize
+        parallelFor(out.count * t, threads: threads) { r in
+            rowNorms(norms.pointer + r.lowerBound, x.pointer + r.lowerBound * d, rows: r.count, width: d)
+        }
+        let keeps = hooks.contains(point)
+        for image in out.indices {
+            out[image].norms += norms.array(offset: image * t, count: t)
+            if keeps { out[image].keep(point, x.array(offset: image * t * d, count: t * d)) }
+        }
+    }
+
+    /// Attention for every image and head, spread over `threads` workers (one task per image × head).
+    /// - Parameters:
+    ///   - context: output [n·T, D].
+    ///   - qkv: [n·T, 3D].
+    ///   - received: [n, H, T] zeroed partials (head h of image i at (i·H + h)·T), or nil.
+    ///   - probs: per image [H, T, T], or nil.
+    func multiHeadAttention(
+        _ context: FloatBuffer, _ qkv: FloatBuffer, images n: Int, tokens t: Int, received: FloatBuffer?, probs: [FloatBuffer]?,
+        threads: Int
+    ) {
+        let d = spec.hiddenSize, heads = spec.heads
+        parallelFor(n * heads, threads: threads) { tasks in
+            let scratch = FloatBuffer(probs == nil ? t * t : 0)
+            for task in tasks {
+                let image = task / heads, head = task % heads
+                attentionHead(
+                    context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, head: head, tokens: t, heads: heads,
+                    width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scratch.pointer,
+                    received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads))
+            }
+        }
+    }
+
+    /// Σ over heads of the per-head received partials of one image (already weighted by 1/H): [T].
+    func headMean(_ received: FloatBuffer, image: Int, heads: Int, tokens t: Int) -> [Float] {
+        var sum = [Float](repeating: 0, count: t)
+        for head in 0..<heads {
+            let p = received.pointer + (image * heads + head) * t
+            for j in 0..<t { sum[j] += p[j] }
+        }
+        return sum
+    }
+}
+
+// MARK: - Row-parallel wrappers of the ops
+
+/// `layerNorm` or `rmsNorm` over the rows of a [rows, D] buffer, split across workers; y may be x.
+func normalize(_ y: FloatBuffer, _ x: FloatBuffer, _ norm: Norm, _ w: NormWeights, rows: Int, width d: Int, threads: Int) {
+    parallelFor(rows, threads: threads) { r in
+        let yr = y.pointer + r.lowerBound * d, xr = x.pointer + r.lowerBound * d
+        switch w {
+        case let .layerNorm(gamma, beta):
+            layerNorm(yr, xr, gamma: gamma, beta: beta, rows: r.count, width: d, eps: norm.eps)
+        case let .rmsNorm(gamma):
+            rmsNorm(yr, xr, gamma: gamma, rows: r.count, width: d, eps: norm.eps)
+        }
+    }
+}
+
+/// `addResidual` over the rows of [rows, D] buffers, split across workers.
+func parallelResidual(_ x: FloatBuffer, _ y: FloatBuffer, scale: [Float]?, rows: Int, width d: Int, threads: Int) {
+    parallelFor(rows, threads: threads) { r in
+        let offset = r.lowerBound * d
+        if let scale {
+            addResidual(x.pointer + offset, y.pointer + offset, scale: scale, rows: r.count, width: d)
+        } else {
+            addResidual(x.pointer + offset, y.pointer + offset, scale: nil, rows: r.count, width: d)
+        }
+    }
+}
+
+/// `linear` on a weights struct, y[rows, outputs] = x[rows, inputs] · Wᵀ + b, with the rows split
+/// across `threads` workers, each making one single-threaded sgemm on its block of rows.
+func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: LinearWeights, rows: Int, threads: Int) {
+    w.weight.withUnsafeBufferPointer { weight in
+        let bias = w.bias
+        parallelFor(rows, threads: threads) { r in
+            let yr = y + r.lowerBound * w.outputs, xr = x + r.lowerBound * w.inputs
+            if let bias {
+                linear(yr, xr, weight: weight.baseAddress!, bias: bias, m: r.count, k: w.inputs, n: w.outputs)
+            } else {
+                linear(yr, xr, weight: weight.baseAddress!, bias: nil, m: r.count, k: w.inputs, n: w.outputs)
+            }
+        }
+    }
+}
