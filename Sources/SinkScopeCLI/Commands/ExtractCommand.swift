@@ -72,10 +72,14 @@ struct ExtractCommand: ParsableCommand {
             transform: { try ShardSpec(parsing: $0) })
     var shard: ShardSpec?
 
+    @Option(help: "Images per shard file (the manifest is committed after each; default: about 64 MiB per file).")
+    var shardSize: Int?
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch).") }
+        if let shardSize, shardSize < 1 { throw ValidationError("--shard-size must be at least 1, got \(shardSize).") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
         guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, got '\(dtype)'.") }
     }
@@ -91,7 +95,8 @@ struct ExtractCommand: ParsableCommand {
             model: model, images: URL(fileURLWithPath: images), output: outputOptions.url,
             labels: labels.map { URL(fileURLWithPath: $0) }, layers: chosenLayers, receivedAttention: attention,
             keepAttention: keepAttention, hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
-            skipBad: skipBad, progress: outputOptions.progress, cache: EnvironmentSettings.cache, shard: shard)
+            skipBad: skipBad, imagesPerShard: shardSize, progress: outputOptions.progress, cache: EnvironmentSettings.cache,
+            shard: shard)
         return try outputOptions.render(try Extractor.run(config))
     }
 
