@@ -19,7 +19,8 @@ final class StoreMergerTests: XCTestCase {
                             dtype: DType = .f16, name: String? = nil, model: ModelInfo = Synthetic.model) throws -> URL {
         let spec = try ShardSpec(index: index, count: count)
         let url = root.appendingPathComponent(name ?? "part-\(index)")
-        let writer = try StoreWriter(url: url, model: model, layers: layers, hiddenDType: dtype, imagesPerShard: 2)
+        let writer = try StoreWriter(url: url, model: model, layers: layers, hiddenDType: dtype, imagesPerShard: 2,
+                                     preprocessing: ["resize": "28"])
         writer.shardOrigin = ShardOrigin(spec: spec, listIDs: ids(total))
         let positions = spec.positions(of: total)
         for i in positions.prefix(held ?? positions.count) {
@@ -107,12 +108,12 @@ final class StoreMergerTests: XCTestCase {
         XCTAssertEqual(refusal([p0, twice]), "Cannot merge: \(p0.path) and \(twice.path) are both shard 0/2.")
         XCTAssertEqual(refusal([p0, p0]), "Cannot merge: \(p0.path) is given twice.")
         let plain = root.appendingPathComponent("plain")
-        try Synthetic.writeStore(at: plain, count: 2)
+        _ = try Synthetic.writeStore(at: plain, count: 2)
         XCTAssertTrue(refusal([p0, plain]).contains("was not made with extract --shard"))
         XCTAssertTrue(refusal([p0, root.appendingPathComponent("nothing")]).contains("not a SinkScope store"))
         XCTAssertEqual(try StoreMerger.merge(MergeConfig(inputs: [plain], output: root.appendingPathComponent("one"), progress: false)).images, 2)
         let plain2 = root.appendingPathComponent("plain2")
-        try Synthetic.writeStore(at: plain2, count: 2)
+        _ = try Synthetic.writeStore(at: plain2, count: 2)
         XCTAssertTrue(refusal([plain, plain2]).contains("image id 'img0' is in both"))
         XCTAssertTrue(refusal([p0]).contains("shard 1/2 (list positions 5..<10) is not among the inputs"))
         let exists = try shardStore(1, of: 2, name: "exists")
