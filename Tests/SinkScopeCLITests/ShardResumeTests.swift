@@ -16,7 +16,7 @@ final class ShardResumeTests: XCTestCase {
         _ = try CLI.output(["synth", "--out", scenes.path, "--count", "150", "--size", "32", "--quiet"])
         func extract(_ i: Int, into dir: String) -> [String] {
             ["extract", "--model", model.path, "--images", scenes.path, "--out", root.appendingPathComponent("\(dir)/shard-\(i)").path,
-             "--shard", "\(i)/3", "--attention", "--threads", "1", "--shard-size", "1", "--quiet"]
+             "--shard", "\(i)/3", "--attention", "--threads", "1", "--shard-size", "1", "--batch", "1", "--quiet"]
         }
 
         // The reference: three tasks run to the end.

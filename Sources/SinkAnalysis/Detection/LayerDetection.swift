@@ -76,7 +76,7 @@ extension LayerDetection {
     ///   - rankDimensions: rank hidden dimensions at sinks (needs `layer.hidden`).
     public init(
         summarizing layer: LayerActivations, mask: SinkMask, thresholdSource: String, rankDimensions: Bool = true,
-        rankedDimensions: [RankedDimension]? = nil
+        rankedDimensions: [SinkDimensionDiscovery.RankedDimension]? = nil
     ) throws {
         let t = layer.tokenCount, p = layer.prefixCount
         self.layer = layer.layer

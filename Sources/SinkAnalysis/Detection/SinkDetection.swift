@@ -88,7 +88,7 @@ public enum SinkDetection {
 
     /// The top-5 sink dimensions of `layer` (as `SinkDimensionDiscovery.rank` finds them), reading
     /// the hidden states one shard at a time. `mask` is `[n, T]` over the whole store.
-    static func rankByShard(store: StoreReader, layer: Int, mask: [UInt8]) throws -> [RankedDimension] {
+    static func rankByShard(store: StoreReader, layer: Int, mask: [UInt8]) throws -> [SinkDimensionDiscovery.RankedDimension] {
         let model = store.model, t = model.tokens
         var sums = SinkDimensionDiscovery.Sums(hiddenSize: model.hiddenSize)
         try store.forEachShard { shard in
