@@ -72,7 +72,7 @@ final class StoreMergerTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
         let partial = try StoreMerger.merge(MergeConfig(inputs: [p0, p2], output: out, allowPartial: true, progress: false))
-        XCTAssertEqual(partial.missing, [.init(shard: 1, firstPosition: 3, count: 3, reason: "missing shard")])
+        XCTAssertEqual(partial.missing, [MergeSummary.Missing(shard: 1, firstPosition: 3, count: 3, reason: "missing shard")])
         XCTAssertEqual(try StoreReader(url: out).images.map(\.id), ["img0", "img1", "img2", "img6", "img7", "img8", "img9"])
         XCTAssertTrue(try StoreReader(url: out).manifest.notes.contains("missing list positions 3..<6 of shard 1 (missing shard)"))
 

@@ -33,6 +33,13 @@ public struct MergeSummary: Codable, Sendable, Equatable {
         /// "missing shard" or "incomplete shard (k of m images)".
         public var reason: String
 
+        public init(shard: Int, firstPosition: Int, count: Int, reason: String) {
+            self.shard = shard
+            self.firstPosition = firstPosition
+            self.count = count
+            self.reason = reason
+        }
+
         enum CodingKeys: String, CodingKey {
             case shard, count, reason
             case firstPosition = "first_position"
