@@ -22,6 +22,18 @@ status="${PIPESTATUS[0]}"
 set -e
 # The suite is XCTest; Swift Testing's own closing line reports 0 tests, so end with the XCTest
 # totals (the last "Executed" line is the whole run) as a plain "N passed, N failed" line.
+# The Slurm self-test (scripts/slurm/selftest.sh): a real single-node Slurm runs the sharded
+# extraction as a job array. Exit 77 = skipped (it printed why), counted as skipped, not passed.
+set +e
+bash scripts/slurm/selftest.sh
+slurm_status=$?
+set -e
+slurm_passed=0; slurm_failed=0; slurm_skipped=0
+case "$slurm_status" in
+    0) slurm_passed=1 ;;
+    77) slurm_skipped=1 ;;
+    *) slurm_failed=1; [ "$status" = 0 ] && status=1 ;;
+esac
 summary=$(grep -aE "Executed [0-9]+ tests?, with " "$LOG" | tail -1)
 if [ -n "$summary" ]; then
     total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
@@ -30,6 +42,6 @@ if [ -n "$summary" ]; then
     if echo "$summary" | grep -qE "[0-9]+ tests? skipped"; then
         skipped=$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')
     fi
-    echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
+    echo "tests: $((total - failed - skipped + slurm_passed)) passed, $((failed + slurm_failed)) failed, $((skipped + slurm_skipped)) skipped (the Slurm self-test included)"
 fi
 exit "$status"

@@ -21,6 +21,8 @@ public enum StoreError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case labels(file: String, problem: String)
     case importFailed(file: String, problem: String)
     case notLVLMStore(path: String)
+    case invalidShard(text: String, problem: String)
+    case mergeRefused(problem: String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,10 @@ public enum StoreError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "\(file): cannot import: \(problem)."
         case let .notLVLMStore(path):
             return "\(path): the store holds no language-model data; import an LVLM dump with 'sinkscope import --lvlm'."
+        case let .invalidShard(text, problem):
+            return "Shard '\(text)' is not valid: \(problem)."
+        case let .mergeRefused(problem):
+            return "Cannot merge: \(problem)."
         }
     }
 

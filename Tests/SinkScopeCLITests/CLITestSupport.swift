@@ -12,6 +12,11 @@ enum CLI {
         switch command {
         case let c as InspectCommand: return try c.output()
         case let c as ImportCommand: return try c.output()
+        case let c as SynthCommand: return try c.output()
+        case let c as ExtractCommand: return try c.output()
+        case let c as MergeCommand: return try c.output()
+        case let c as DetectCommand: return try c.output()
+        case let c as ProbeCommand: return try c.output()
         default: XCTFail("unexpected command \(type(of: command))"); return ""
         }
     }

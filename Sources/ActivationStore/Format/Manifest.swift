@@ -36,6 +36,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The language-model side of a store imported from an LVLM dump (`sinkscope import --lvlm`);
     /// nil (and absent from the JSON) for every other store, so older stores read unchanged.
     public var lvlm: LVLMInfo?
+    /// The part of an image list a store made by `extract --shard I/N` holds; nil (and absent
+    /// from the JSON) for every other store, including the store `merge` makes of the shards.
+    public var shard: ShardOrigin?
 
     public init(model: ModelInfo, capturedLayers: [Int], hiddenDType: DType, preprocessing: [String: String]?) {
         format = Self.formatName
@@ -56,7 +59,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, images, shards, preprocessing, masks, notes, lvlm
+        case format, version, model, images, shards, preprocessing, masks, notes, lvlm, shard
         case capturedLayers = "captured_layers"
         case hiddenDType = "hidden_dtype"
         case hasReceived = "has_received"

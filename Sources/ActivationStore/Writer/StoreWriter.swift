@@ -89,6 +89,13 @@ public final class StoreWriter {
     /// Images appended so far, including those of a resumed store.
     public var imageCount: Int { manifest.images.count + buffer.count }
 
+    /// The part of an image list this store holds (`extract --shard I/N`), written with the next
+    /// commit; read back from the manifest when resuming, so a caller can check it matches.
+    public var shardOrigin: ShardOrigin? {
+        get { manifest.shard }
+        set { manifest.shard = newValue }
+    }
+
     /// Adds a remark to the manifest (e.g. how an import mapped attention to layers).
     public func addNote(_ note: String) {
         if !manifest.notes.contains(note) { manifest.notes.append(note) }

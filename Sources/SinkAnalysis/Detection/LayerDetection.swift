@@ -75,7 +75,8 @@ extension LayerDetection {
     ///   - layer: the activations the mask was computed from.
     ///   - rankDimensions: rank hidden dimensions at sinks (needs `layer.hidden`).
     public init(
-        summarizing layer: LayerActivations, mask: SinkMask, thresholdSource: String, rankDimensions: Bool = true
+        summarizing layer: LayerActivations, mask: SinkMask, thresholdSource: String, rankDimensions: Bool = true,
+        rankedDimensions: [SinkDimensionDiscovery.RankedDimension]? = nil
     ) throws {
         let t = layer.tokenCount, p = layer.prefixCount
         self.layer = layer.layer
@@ -110,8 +111,8 @@ extension LayerDetection {
         }
         prefix = (0..<p).map { Self.prefixSummary(token: $0, layer: layer, mask: mask) }
         clsIsAttentionSink = p > 0 ? prefix[0].topReceiverShare.map { $0 >= 0.5 } : nil
-        topSinkDimensions = []
-        if rankDimensions, let hidden = layer.hidden, mask.total > 0 {
+        topSinkDimensions = rankedDimensions ?? []
+        if rankedDimensions == nil, rankDimensions, let hidden = layer.hidden, mask.total > 0 {
             topSinkDimensions = try SinkDimensionDiscovery(top: 5).rank(
                 layer: layer.layer, hidden: hidden, mask: mask.values, tokenCount: t, hiddenSize: layer.hiddenSize,
                 prefixTokens: p).top

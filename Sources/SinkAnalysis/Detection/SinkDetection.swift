@@ -9,8 +9,11 @@ import Foundation
 ///     let report = try SinkDetection.run(store: store, detector: RelativeNorm(k: 3))
 ///     print(report.table())
 ///
-/// Memory: one layer at a time — `[n, T]` norms and received attention, plus `[n, T, D]` hidden
-/// states when the method reads them or `rankDimensions` is set.
+/// Memory: one layer at a time — `[n, T]` norms, received attention and masks; hidden states
+/// `[n, T, D]` only for the methods that read them (massive, sinkdim). For the others the
+/// dimension ranking (`rankDimensions`) reads the hidden states one shard at a time, so peak
+/// memory does not grow with the number of images beyond those `[n, T]` arrays (4-5 bytes per
+/// token per layer: 1 MB per layer for 1,000 DINOv2-S images).
 public enum SinkDetection {
     /// - Parameters:
     ///   - store: an open store.
@@ -36,8 +39,11 @@ public enum SinkDetection {
         var masks: [Int: [UInt8]] = [:]
         var parameters = detector.parameters
         for l in chosen {
-            let activations = try load(store: store, layer: l, hidden: detector.inputs.contains(.hidden) || rankDimensions)
+            let readsHidden = detector.inputs.contains(.hidden)
+            let activations = try load(store: store, layer: l, hidden: readsHidden)
             let mask = try detector.detect(activations)
+            let streamed = rankDimensions && !readsHidden && mask.total > 0
+                ? try rankByShard(store: store, layer: l, mask: mask.values) : nil
             masks[l] = mask.values
             let source: String
             switch (detector, mask.threshold) {
@@ -50,7 +56,8 @@ public enum SinkDetection {
                 parameters["tau.\(l)"] = mask.threshold.map { String(format: "%.6g", $0) } ?? "none"
             }
             summaries.append(try LayerDetection(
-                summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions))
+                summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions,
+                rankedDimensions: streamed))
             bar.advance()
         }
         bar.finish()
@@ -77,6 +84,18 @@ public enum SinkDetection {
             layer: l, imageCount: store.images.count, tokenCount: model.tokens, hiddenSize: model.hiddenSize,
             prefixTokens: model.prefixTokens, hidden: hidden ? try store.hidden(layer: l) : nil,
             norms: try store.norms(layer: l), received: received, source: store.url.path)
+    }
+
+    /// The top-5 sink dimensions of `layer` (as `SinkDimensionDiscovery.rank` finds them), reading
+    /// the hidden states one shard at a time. `mask` is `[n, T]` over the whole store.
+    static func rankByShard(store: StoreReader, layer: Int, mask: [UInt8]) throws -> [SinkDimensionDiscovery.RankedDimension] {
+        let model = store.model, t = model.tokens
+        var sums = SinkDimensionDiscovery.Sums(hiddenSize: model.hiddenSize)
+        try store.forEachShard { shard in
+            let rows = (shard.imageRange.lowerBound * t)..<(shard.imageRange.upperBound * t)
+            sums.add(hidden: try shard.hidden(layer: layer), mask: mask[rows], tokenCount: t, prefixTokens: model.prefixTokens)
+        }
+        return sums.ranked(layer: layer, top: 5).top
     }
 
     /// The requested layers (all captured when nil), each checked against the store.

@@ -63,27 +63,52 @@ public struct SinkDimensionDiscovery: Sendable, Codable, Equatable {
             throw DetectionError.maskShapeMismatch(
                 what: "hidden states and mask at layer \(layer)", expected: [rows * d], actual: [hidden.count])
         }
-        var sinkSum = [Double](repeating: 0, count: d), otherSum = [Double](repeating: 0, count: d)
+        var sums = Sums(hiddenSize: d)
+        sums.add(hidden: hidden, mask: mask[...], tokenCount: tokenCount, prefixTokens: prefixTokens)
+        return sums.ranked(layer: layer, top: top)
+    }
+
+    /// The per-dimension sums behind `rank`, fed one block of images at a time (e.g. one shard of
+    /// a store) so the hidden states of a layer never need to be in memory at once. Blocks added in
+    /// image order give the same sums, to the last bit, as one `rank` over all images.
+    public struct Sums: Sendable {
+        let d: Int
+        var sinkSum: [Double], otherSum: [Double]
         var sinks = 0, others = 0
-        for k in 0..<mask.count {
-            let isSink = mask[k] != 0
-            guard isSink || k % tokenCount >= prefixTokens else { continue }
-            if isSink { sinks += 1 } else { others += 1 }
-            for c in 0..<d {
-                let v = Double(abs(hidden[k * d + c]))
-                if isSink { sinkSum[c] += v } else { otherSum[c] += v }
+
+        public init(hiddenSize: Int) {
+            d = hiddenSize
+            sinkSum = [Double](repeating: 0, count: hiddenSize)
+            otherSum = [Double](repeating: 0, count: hiddenSize)
+        }
+
+        /// Adds a block: `hidden` `[b, T, D]`, `mask` `[b, T]`.
+        public mutating func add(hidden: [Float], mask: ArraySlice<UInt8>, tokenCount: Int, prefixTokens: Int) {
+            let base = mask.startIndex
+            for k in 0..<mask.count {
+                let isSink = mask[base + k] != 0
+                guard isSink || k % tokenCount >= prefixTokens else { continue }
+                if isSink { sinks += 1 } else { others += 1 }
+                for c in 0..<d {
+                    let v = Double(abs(hidden[k * d + c]))
+                    if isSink { sinkSum[c] += v } else { otherSum[c] += v }
+                }
             }
         }
-        guard sinks > 0, others > 0 else { return LayerDimensions(layer: layer, sinkTokens: sinks, top: []) }
-        let sinkScale = 1 / Double(sinks), otherScale = 1 / Double(others)
-        var ranked: [RankedDimension] = []
-        for c in 0..<d {
-            let s: Double = sinkSum[c] * sinkScale
-            let o: Double = otherSum[c] * otherScale
-            ranked.append(RankedDimension(dimension: c, sinkMeanAbs: s, otherMeanAbs: o, ratio: s / Swift.max(o, 1e-12)))
+
+        /// The `top` dimensions by mean |x_d| at sinks ÷ at other patches.
+        public func ranked(layer: Int, top: Int) -> LayerDimensions {
+            guard sinks > 0, others > 0 else { return LayerDimensions(layer: layer, sinkTokens: sinks, top: []) }
+            let sinkScale = 1 / Double(sinks), otherScale = 1 / Double(others)
+            var ranked: [RankedDimension] = []
+            for c in 0..<d {
+                let s: Double = sinkSum[c] * sinkScale
+                let o: Double = otherSum[c] * otherScale
+                ranked.append(RankedDimension(dimension: c, sinkMeanAbs: s, otherMeanAbs: o, ratio: s / Swift.max(o, 1e-12)))
+            }
+            ranked.sort { $0.ratio != $1.ratio ? $0.ratio > $1.ratio : $0.dimension < $1.dimension }
+            return LayerDimensions(layer: layer, sinkTokens: sinks, top: Array(ranked.prefix(top)))
         }
-        ranked.sort { $0.ratio != $1.ratio ? $0.ratio > $1.ratio : $0.dimension < $1.dimension }
-        return LayerDimensions(layer: layer, sinkTokens: sinks, top: Array(ranked.prefix(top)))
     }
 
     /// Collects the per-layer rankings and finds the dimensions that recur.

@@ -23,8 +23,10 @@ import LinearAlgebra
 /// save (measured: a 64-row layer took half the CPU time with one BLAS thread). The numbers do
 /// not depend on `workers`: each row is computed on its own, and rows keep the plan's order.
 public enum SuiteRun {
-    /// Largest layer (`[N, T, D]` Float32 bytes) read once for all groups.
-    static let preloadBudget = 1 << 30
+    /// Largest layer (`[N, T, D]` Float32 bytes) read once for all groups; a bigger layer is read in
+    /// chunks of 64 images per group, so peak memory stays bounded whatever the number of images
+    /// (256 MiB: a 650-image DINOv2-S layer).
+    static let preloadBudget = 1 << 28
 
     /// - Parameters:
     ///   - suite: the suite checked against `store`.

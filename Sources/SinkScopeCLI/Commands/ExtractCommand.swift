@@ -1,3 +1,4 @@
+import ActivationStore
 import ArgumentParser
 import Foundation
 import SinkAnalysis
@@ -22,12 +23,19 @@ struct ExtractCommand: ParsableCommand {
             stores the whole maps attn.{l} [n, H, T, T]. Rerunning with the same --out resumes: images \
             already stored are skipped. Image ids are file names without extension.
 
+            --shard I/N extracts only part I (0-based) of N of the image list (a directory's files \
+            sorted by name, or a list file's lines in order): list positions I*M/N ..< (I+1)*M/N of \
+            M images. Each part is its own store, resumed by rerunning the same command; \
+            'sinkscope merge' joins them (see docs/scale.md for running the parts as a Slurm job array).
+
             Examples:
               sinkscope extract --model dinov2-small \\
                 --images ~/.cache/sinkscope/photos --out runs/photos --attention
               sinkscope extract --model path/to/clip-vit-base-patch32 --images list.txt \\
                 --out runs/clip --labels labels.csv --layers 0,4,8,12 --dtype f32 \\
                 --batch 4 --threads 2 --skip-bad
+              sinkscope extract --model dinov2-small --images list.txt \\
+                --out runs/parts/shard-1 --shard 1/3 --threads 1
             """)
 
     @Option(help: "dinov2-small (built in) or the path of a HuggingFace model folder.")
@@ -60,10 +68,18 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Skip files that are not decodable images and list them in the summary.")
     var skipBad = false
 
+    @Option(help: "Extract only part I of N of the image list (0 <= I < N), e.g. 2/8.",
+            transform: { try ShardSpec(parsing: $0) })
+    var shard: ShardSpec?
+
+    @Option(help: "Images per shard file (the manifest is committed after each; default: about 64 MiB per file).")
+    var shardSize: Int?
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch).") }
+        if let shardSize, shardSize < 1 { throw ValidationError("--shard-size must be at least 1, got \(shardSize).") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
         guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, got '\(dtype)'.") }
     }
@@ -79,7 +95,8 @@ struct ExtractCommand: ParsableCommand {
             model: model, images: URL(fileURLWithPath: images), output: outputOptions.url,
             labels: labels.map { URL(fileURLWithPath: $0) }, layers: chosenLayers, receivedAttention: attention,
             keepAttention: keepAttention, hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
-            skipBad: skipBad, progress: outputOptions.progress, cache: EnvironmentSettings.cache)
+            skipBad: skipBad, imagesPerShard: shardSize, progress: outputOptions.progress, cache: EnvironmentSettings.cache,
+            shard: shard)
         return try outputOptions.render(try Extractor.run(config))
     }
 

@@ -1,3 +1,4 @@
+import ActivationStore
 import Images
 import Foundation
 import TensorFiles
@@ -32,11 +33,14 @@ public struct ExtractionConfig: Sendable {
     public var progress: Bool
     /// Asset cache for the built-in model (nil: `$SINKSCOPE_CACHE` or ~/.cache/sinkscope).
     public var cache: URL?
+    /// Extract only this part of the image list (`--shard I/N`; see `ShardSpec` for the split);
+    /// the store records it so that `StoreMerger` can check the shards of a run.
+    public var shard: ShardSpec?
 
     public init(
         model: String, images: URL, output: URL, labels: URL? = nil, layers: [Int]? = nil, receivedAttention: Bool = false,
         keepAttention: Bool = false, hiddenDType: DType = .f16, batchSize: Int = 8, threads: Int = 2, skipBad: Bool = false,
-        imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil
+        imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil, shard: ShardSpec? = nil
     ) {
         self.model = model
         self.images = images
@@ -52,6 +56,7 @@ public struct ExtractionConfig: Sendable {
         self.imagesPerShard = imagesPerShard
         self.progress = progress
         self.cache = cache
+        self.shard = shard
     }
 }
 

@@ -39,6 +39,8 @@ public enum Extractor {
 
         var entries = try ImageSource(path: config.images).items.map { ImageEntry(id: $0.id, source: $0.url.path) }
         if let labels = config.labels { entries = try LabelsTable(url: labels).apply(to: entries) }
+        var origin = config.shard.map { ShardOrigin(spec: $0, listIDs: entries.map(\.id)) }
+        if let origin { entries = Array(entries[origin.positionRange]) }
 
         let info = ModelInfo(
             name: config.model == ModelResolver.builtInName ? config.model : folder.url.lastPathComponent,
@@ -51,9 +53,13 @@ public enum Extractor {
             preprocessing["weights"] = "converted, see \(folder.url.appendingPathComponent("conversion.json").path)"
         }
         let perShard = config.imagesPerShard ?? shardSize(info: info, layers: layers.count, config: config)
+        let existed = FileManager.default.fileExists(atPath: config.output.appendingPathComponent(StoreKeys.manifest).path)
         let writer = try StoreWriter(
             url: config.output, model: info, layers: layers, hiddenDType: config.hiddenDType, imagesPerShard: perShard,
             keepAttention: config.keepAttention, preprocessing: preprocessing, resume: true)
+
+        if existed { try checkShardResume(writer.shardOrigin, origin, store: config.output) }
+        writer.shardOrigin = origin
 
         let stored = writer.storedImageIDs
         let pending = entries.filter { !stored.contains($0.id) }
@@ -79,6 +85,8 @@ public enum Extractor {
                     case .failure(let error):
                         guard config.skipBad, error.isBadImageFile else { throw error }
                         skipped.append(SkippedImage(id: entry.id, error: error))
+                        origin?.skipped.append(entry.id)
+                        writer.shardOrigin = origin
                         bar.advance()
                     }
                 }
@@ -113,6 +121,27 @@ public enum Extractor {
             hiddenSize: spec.hiddenSize, extracted: extracted, alreadyStored: entries.count - pending.count,
             storeImages: writer.imageCount, skipped: skipped, seconds: seconds,
             imagesPerSecond: seconds > 0 ? Double(extracted) / seconds : 0, peakResidentMiB: peakResidentMiB())
+    }
+
+    /// A store resumed by `extract --shard I/N` must be the same shard of the same list (and a
+    /// store made without `--shard` cannot be resumed as a shard, or the other way round).
+    static func checkShardResume(_ stored: ShardOrigin?, _ requested: ShardOrigin?, store: URL) throws {
+        func refuse(_ problem: String) -> StoreError { .incompatibleResume(path: store.path, problem: problem) }
+        switch (stored, requested) {
+        case (nil, nil):
+            return
+        case (nil, let r?):
+            throw refuse("it was not made with --shard, so it cannot hold shard \(r.index)/\(r.count); choose another --out")
+        case (let s?, nil):
+            throw refuse("it holds shard \(s.index)/\(s.count) of a list; pass --shard \(s.index)/\(s.count) to resume it")
+        case (let s?, let r?):
+            guard s.index == r.index, s.count == r.count else {
+                throw refuse("it holds shard \(s.index)/\(s.count), not \(r.index)/\(r.count)")
+            }
+            guard s.listImages == r.listImages, s.listHash == r.listHash else {
+                throw refuse("it was made from a list of \(s.listImages) images (hash \(s.listHash)) but the images now form a list of \(r.listImages) (hash \(r.listHash)); every task of a run must see the same list")
+            }
+        }
     }
 
     /// Keeps glibc from raising its mmap threshold as large buffers are freed (its default, dynamic
