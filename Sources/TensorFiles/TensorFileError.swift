@@ -20,6 +20,9 @@ public enum TensorFileError: Error, CustomStringConvertible, LocalizedError, Equ
     case offsetsOutOfBounds(file: String, tensor: String, begin: Int, end: Int, dataSize: Int)
     /// Two tensors' byte ranges overlap.
     case overlappingTensors(file: String, first: String, second: String)
+    /// Bytes of the safetensors data region that no tensor covers (a gap between tensors, or
+    /// bytes after the last one); `after` is the tensor they follow, nil at the start.
+    case uncoveredData(file: String, bytes: Range<Int>, after: String?)
     /// shape × dtype size differs from the byte span the offsets give.
     case sizeMismatch(file: String, tensor: String, expected: Int, actual: Int)
     /// A tensor name that is not in the file.
@@ -61,6 +64,9 @@ public enum TensorFileError: Error, CustomStringConvertible, LocalizedError, Equ
             return "\(file): tensor '\(tensor)' has data_offsets [\(begin), \(end)] outside the data region of \(dataSize) bytes."
         case let .overlappingTensors(file, first, second):
             return "\(file): the data of tensors '\(first)' and '\(second)' overlap."
+        case let .uncoveredData(file, bytes, after):
+            let place = after.map { "after tensor '\($0)'" } ?? "before the first tensor"
+            return "\(file): bytes \(bytes.lowerBound)..<\(bytes.upperBound) of the data region (\(bytes.count) bytes \(place)) belong to no tensor; a safetensors file's tensors must cover its data region exactly, with nothing before, between or after them."
         case let .sizeMismatch(file, tensor, expected, actual):
             return "\(file): tensor '\(tensor)' needs \(expected) bytes for its shape and dtype but its data_offsets span \(actual)."
         case let .missingTensor(file, tensor, available):

@@ -7,7 +7,7 @@ import XCTest
 /// name, f16 arrays) imports with every value in place.
 final class LVLMDumpPythonTests: XCTestCase {
     func testNumpyDump() throws {
-        guard Python.canImport(["numpy"]) else { throw XCTSkip("python3 with numpy is not available") }
+        try Python.require(["numpy"])
         let dir = temporaryDirectory("lvlm-npz")
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("make.py"), dump = dir.appendingPathComponent("dump.npz")
@@ -37,7 +37,7 @@ final class LVLMDumpPythonTests: XCTestCase {
 
     /// The LVLM part of a store reads from Python the way docs/store.md shows.
     func testPythonReadsTheLLMFiles() throws {
-        guard Python.canImport(["numpy", "safetensors.numpy"]) else { throw XCTSkip("python3 with numpy and safetensors is not available") }
+        try Python.require(["numpy", "safetensors.numpy"])
         let dir = temporaryDirectory("lvlm-py-read")
         defer { try? FileManager.default.removeItem(at: dir) }
         let dump = LVLMDumpBuilder(), file = dir.appendingPathComponent("dump.safetensors")

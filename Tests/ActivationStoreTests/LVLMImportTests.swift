@@ -94,6 +94,28 @@ final class LVLMImportTests: XCTestCase {
         }
     }
 
+    /// Issue 18: docs/lvlm.md allows `llm_hidden_visual` without any attention; the sequence
+    /// length then fell back to 0 and the import was refused ("sequence_lengths[0] = 0 is outside 1...0").
+    func testHiddenVisualWithoutAttentionOrSequenceLengths() throws {
+        let dir = directory()
+        let visual = (0...dump.lm).flatMap { l in (0..<dump.n).flatMap { i in (0..<4).flatMap { p in (0..<5).map { dump.llm(l, i, p, $0) } } } }
+        let hidden = Tensor(floats: visual, shape: [dump.lm + 1, dump.n, 4, 5])
+        for (name, where_, lengths) in [("start", [("image_token_start", Tensor(int64s: [2, 3, 4], shape: [3]))], [Int64(6), 7, 8]),
+                                        ("none", [], [4, 4, 4])] {
+            let file = dir.appendingPathComponent("\(name).safetensors"), out = dir.appendingPathComponent("store-\(name)")
+            try dump.write([("vit_hidden", dump.vitHidden), ("llm_hidden_visual", hidden)] + where_, metadata: ["vit_layer": "23"], to: file)
+            let summary = try LVLMImporter.run(options([file], out))
+            XCTAssertEqual(summary.imported, 3, name)
+            let store = try StoreReader(url: out)
+            XCTAssertEqual(try store.lvlmInfo().receivedSource, "none", name)
+            XCTAssertEqual(try store.lvlmInfo().llmReceivedLayers, [], name)
+            XCTAssertEqual(try store.llmHidden(layer: 1), Array(visual[(dump.n * 20)..<(2 * dump.n * 20)]), name)
+            // Nothing says how long the sequences were: the shortest that holds the visual tokens, noted.
+            XCTAssertEqual(try store.sequenceLengths(), lengths, name)
+            XCTAssertTrue(store.manifest.notes.contains { $0.contains("gives no LLM sequence length") }, name)
+        }
+    }
+
     func testDumpWithSomeLLMLayers() throws {
         let dir = directory(), file = dir.appendingPathComponent("dump.safetensors"), out = dir.appendingPathComponent("store")
         // Only layers 0 and 2 of the LLM's hidden states, over the whole sequence.

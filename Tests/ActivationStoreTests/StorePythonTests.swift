@@ -4,10 +4,10 @@ import TestSupport
 import XCTest
 
 /// A store written by SinkScope is read correctly by Python's `json` + `safetensors.numpy`,
-/// the way docs/store.md shows. Skips only where python3 with numpy and safetensors is missing.
+/// the way docs/store.md shows. Skips only when scripts/setup-python.sh could not reach PyPI.
 final class StorePythonTests: XCTestCase {
     func testPythonReadsTheStore() throws {
-        guard Python.canImport(["numpy", "safetensors.numpy"]) else { throw XCTSkip("python3 with numpy and safetensors is not available") }
+        try Python.require(["numpy", "safetensors.numpy"])
         let url = temporaryDirectory().appendingPathComponent("store")
         try Synthetic.writeStore(at: url, count: 5, layers: [0, 2, 4], perShard: 2, dtype: .f16, received: [2, 4], attention: [4])
         let t = Synthetic.model.tokens

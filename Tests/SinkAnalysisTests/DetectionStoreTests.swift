@@ -1,4 +1,5 @@
 import ActivationStore
+import TensorFiles
 import XCTest
 import TestSupport
 @testable import SinkAnalysis
@@ -85,6 +86,29 @@ final class DetectionStoreTests: XCTestCase {
         XCTAssertThrowsError(try SinkRelations.persistence(store: store, method: "topk")) { error in
             XCTAssertTrue("\(error)".contains("has no sink mask 'topk' (masks: [\"attention\", \"norm\"])"), "\(error)")
         }
+    }
+
+    /// Issue 18: an imported store without attention must not advise re-running extract.
+    func testAttentionMethodOnImportedStoresSaysWhatToDo() throws {
+        let directory = temporaryDirectory("detect-imported")
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        let dump = directory.appendingPathComponent("dump.safetensors")
+        try SafetensorsWriter.write([("hidden_states", Tensor(floats: (0..<(3 * 2 * 5 * 4)).map { Float($0 % 7) }, shape: [3, 2, 5, 4]))], to: dump)
+        var options = ImportOptions(inputs: [dump], output: directory.appendingPathComponent("store"))
+        options.showProgress = false
+        options.prefixTokens = 1
+        _ = try Importer.run(options)
+        let store = try StoreReader(url: options.output)
+        XCTAssertThrowsError(try SinkDetection.run(store: store, detector: ReceivedAttentionThreshold(m: 2), progress: false)) { error in
+            XCTAssertEqual(error as? DetectionError, .importedWithoutReceived(source: store.url.path, method: "attention", lvlm: false))
+            XCTAssertFalse("\(error)".contains("extract"), "\(error)")
+            XCTAssertTrue("\(error)".contains("re-import a dump that holds them"), "\(error)")
+        }
+        XCTAssertEqual(
+            "\(DetectionError.importedWithoutReceived(source: "/s", method: "attention", lvlm: true))",
+            "/s was imported from an LVLM dump, which holds no attention of the vision tower, so method 'attention' cannot run on it; "
+                + "use --method norm, relative, topk or massive here (the LLM's attention to the visual tokens is read by `sinkscope pathway`), "
+                + "or extract the tower itself with --attention.")
     }
 
     func testAttentionMethodOnStoreWithoutAttention() throws {

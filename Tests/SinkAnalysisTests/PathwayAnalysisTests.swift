@@ -87,6 +87,16 @@ final class PathwayAnalysisTests: XCTestCase {
         let url = temporaryDirectory().appendingPathComponent("pathway.json")
         try report.json().write(to: url, atomically: true, encoding: .utf8)
         XCTAssertEqual(try PathwayReport.read(url), report)
+        // Issue 18: one key style, snake_case, at every depth.
+        func keys(_ value: Any) -> [String] {
+            if let d = value as? [String: Any] { return d.keys.sorted() + d.values.flatMap(keys) }
+            if let a = value as? [Any] { return a.flatMap(keys) }
+            return []
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        let pathwayKeys = keys(object).filter { $0 != "vit_parameters" }
+        XCTAssertTrue(pathwayKeys.contains("mean_per_image") && pathwayKeys.contains("propagated_only"), "\(Set(pathwayKeys))")
+        XCTAssertEqual(pathwayKeys.filter { $0.contains(where: \.isUppercase) }, [])
         XCTAssertTrue(report.table().contains("ViT sinks (norm include_prefix=false tau=1000): 0"), report.table())
     }
 

@@ -27,6 +27,10 @@ final class PathwaySharesTests: XCTestCase {
         XCTAssertEqual(b.buckets.map(\.upperNorm), [1, 2, 5])
         assertClose(b.meanShare[0], [0.15, 0.25, 0.6], absolute: 1e-12)
         XCTAssertEqual(b.buckets.map(\.vitSinks), [0, 0, 1])
+        // The remainder, as docs/lvlm.md says: ranks ⌊b·N/k⌋ ..< ⌊(b+1)·N/k⌋ (N = 10, k = 4: 2, 3, 2, 3).
+        let ten = try NormBuckets(norms: (0..<10).map(Float.init), vitSinks: [UInt8](repeating: 0, count: 10), shares: [], count: 4)
+        XCTAssertEqual(ten.buckets.map(\.tokens), [2, 3, 2, 3])
+        XCTAssertEqual(ten.buckets.map(\.lowerNorm), [0, 2, 5, 7])
         XCTAssertThrowsError(try NormBuckets(norms: [1, 2], vitSinks: [0, 0], shares: [], count: 3)) { error in
             XCTAssertEqual("\(error)", "Pathway analysis: buckets=3 is invalid; it must be between 1 and the 2 visual tokens.")
         }

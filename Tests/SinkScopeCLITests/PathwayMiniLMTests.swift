@@ -36,7 +36,7 @@ final class PathwayMiniLMTests: XCTestCase {
         XCTAssertEqual(report.relevance.map(\.vitSinks), [[0], [0], [0], [0]], "the ViT sink is [CLS] (cell 0) in every sentence")
         XCTAssertEqual(report.dimensions.map { $0.propagationRate ?? -1 }, [1, 1, 1, 1, 1, 1, 0])
 
-        guard Python.canImport(["numpy", "scipy.stats"]) else { throw XCTSkip("python3 with numpy and scipy is not available") }
+        try Python.require(["numpy", "scipy.stats"])
         let script = dir.appendingPathComponent("reference.py")
         try Self.reference.write(to: script, atomically: true, encoding: .utf8)
         let (status, output) = try Python.run([script.path, Self.dump])

@@ -39,6 +39,9 @@ struct LVLMDumpFile {
     let llmBlocks: Int, llmDim: Int, llmHeads: Int
     /// `[n * P]` LLM position of each patch; `[n]` S_i; `[n]` first summed query row.
     let positions: [Int], sequenceLengths: [Int], queryStart: [Int]
+    /// False when the dump gives no sequence length (no sequence array, no `sequence_lengths`):
+    /// `sequenceLengths` is then each image's last visual position + 1.
+    let sequenceLengthsKnown: Bool
     let ids: [String]?
     let name: String?
 
@@ -169,10 +172,6 @@ struct LVLMDumpFile {
 
         // Sequence lengths, query rows and the patch → position map.
         let lengths = try reader.ints("sequence_lengths", count: n)
-        let s = sequence ?? lengths?.max() ?? 0
-        self.sequence = s
-        sequenceLengths = lengths ?? Array(repeating: s, count: n)
-        queryStart = try reader.ints("query_start", count: n) ?? Array(repeating: 0, count: n)
         if let v = positionView {
             guard v.shape == [n, p] else { throw fail("'visual_positions' has shape \(v.shape), expected [\(n), \(p)]") }
             positions = try v.tensor().int64s().map { Int(clamping: $0) }
@@ -183,6 +182,16 @@ struct LVLMDumpFile {
         } else {
             throw fail("there is no 'visual_positions' [images, patches] nor 'image_token_start' [images] to find the visual tokens in the LLM sequence (LLaVA-1.5: the position of the first image token)")
         }
+        // With only `llm_hidden_visual` (no attention, no whole-sequence states, no
+        // `sequence_lengths`) nothing says how long each sequence is: record the shortest length
+        // that holds the image's visual tokens, and say so (`sequenceLengthsKnown`).
+        let mapped = positions
+        let shortest = (0..<n).map { i in max(1, min(mapped[(i * p)..<((i + 1) * p)].max() ?? 0, Int.max - 1) + 1) }
+        sequenceLengthsKnown = sequence != nil || lengths != nil
+        let s = sequence ?? lengths?.max() ?? shortest.max() ?? 1
+        self.sequence = s
+        sequenceLengths = lengths ?? (sequence != nil ? Array(repeating: s, count: n) : shortest)
+        queryStart = try reader.ints("query_start", count: n) ?? Array(repeating: 0, count: n)
         try Self.checkSequences(positions: positions, lengths: sequenceLengths, queryStart: queryStart,
                                 patches: p, sequence: s, gathers: columnSums != nil || attentions != nil || hiddenSequence != nil, url: url)
         ids = try reader.ids(count: n)

@@ -44,6 +44,9 @@ public enum LVLMImporter {
         if !receivedLayers.isEmpty {
             writer.addNote("import --lvlm: LLM attention entry i (inside block i+1) is stored as llm.received.{i+1}, at the visual positions only")
         }
+        if let unknown = dumps.first(where: { !$0.sequenceLengthsKnown }) {
+            writer.addNote("import --lvlm: \(unknown.url.lastPathComponent) gives no LLM sequence length (no attention, no llm_hidden_states, no sequence_lengths); llm.sequence_length holds each image's last visual position + 1")
+        }
         let newBuffer = { LLMShardBuffer(patches: first.patches, dim: first.llmDim, hiddenLayers: hiddenLayers, receivedLayers: receivedLayers, hiddenDType: options.hiddenDType) }
         var buffer = newBuffer()
         var files: [String] = []

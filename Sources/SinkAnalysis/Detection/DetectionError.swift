@@ -1,3 +1,4 @@
+import ActivationStore
 import Foundation
 
 /// Everything that can go wrong while detecting sinks or relating sink masks.
@@ -13,6 +14,9 @@ public enum DetectionError: Error, CustomStringConvertible, LocalizedError, Equa
     case nonFinite(source: String, layer: Int, what: String, image: Int, token: Int)
     /// A method that needs received attention on a store extracted without `--attention`.
     case missingReceived(source: String, layer: Int, method: String)
+    /// A store imported from a dump that held no attention (`lvlm`: an LVLM dump, whose ViT side
+    /// never has any), so re-running `extract` is not the remedy.
+    case importedWithoutReceived(source: String, method: String, lvlm: Bool)
     /// A method that needs hidden states on an input that carries only norms.
     case missingHidden(source: String, layer: Int, method: String)
     /// Top-k on an image whose candidate tokens all have the same norm.
@@ -46,6 +50,15 @@ public enum DetectionError: Error, CustomStringConvertible, LocalizedError, Equa
         case let .missingReceived(source, layer, method):
             return "\(source) has no received attention for layer \(layer), which method '\(method)' needs; "
                 + "re-run extract with --attention."
+        case let .importedWithoutReceived(source, method, lvlm):
+            if lvlm {
+                return "\(source) was imported from an LVLM dump, which holds no attention of the vision tower, so method '\(method)' "
+                    + "cannot run on it; use --method norm, relative, topk or massive here (the LLM's attention to the visual tokens "
+                    + "is read by `sinkscope pathway`), or extract the tower itself with --attention."
+            }
+            return "\(source) was imported from a dump without attentions, so it has no received attention, which method '\(method)' "
+                + "needs; re-import a dump that holds them (an 'attentions' array, from output_attentions=True) or use --method "
+                + "norm, relative, topk or massive."
         case let .missingHidden(source, layer, method):
             return "\(source) has no hidden states for layer \(layer), which method '\(method)' needs."
         case let .constantNorms(source, layer, image):
@@ -75,4 +88,24 @@ public enum DetectionError: Error, CustomStringConvertible, LocalizedError, Equa
     }
 
     public var errorDescription: String? { description }
+}
+
+extension DetectionError {
+    /// The error for a store with no received attention at all: its remedy depends on how the
+    /// store was made (extract → `--attention`; an import → a dump with attentions; an LVLM dump
+    /// never has the tower's attention).
+    static func noReceived(in store: StoreReader, layer: Int, method: String) -> DetectionError {
+        guard store.model.architecture == "imported" else {
+            return .missingReceived(source: store.url.path, layer: layer, method: method)
+        }
+        return .importedWithoutReceived(source: store.url.path, method: method, lvlm: store.manifest.lvlm != nil)
+    }
+
+    /// What to do about a store without received attention, as a clause for other messages.
+    static func receivedRemedy(for store: StoreReader) -> String {
+        guard store.model.architecture == "imported" else { return "re-run extract with --attention" }
+        return store.manifest.lvlm != nil
+            ? "an LVLM dump holds no attention of the vision tower, so use method norm, relative, topk or massive"
+            : "re-import a dump that holds attentions (output_attentions=True) or use method norm, relative, topk or massive"
+    }
 }

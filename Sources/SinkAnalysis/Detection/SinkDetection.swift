@@ -30,6 +30,9 @@ public enum SinkDetection {
         store: StoreReader, detector: any SinkDetector, layers: [Int]? = nil, rankDimensions: Bool = true,
         write: Bool = true, progress: Bool = true
     ) throws -> DetectionReport {
+        if detector.inputs.contains(.received), store.manifest.receivedLayers.isEmpty {
+            throw DetectionError.noReceived(in: store, layer: layers?.first ?? store.layers.first ?? 0, method: detector.name)
+        }
         let chosen = try resolve(layers ?? (detector.inputs.contains(.received) ? store.manifest.receivedLayers : nil), in: store)
         if chosen.isEmpty, detector.inputs.contains(.received) {
             throw DetectionError.missingReceived(source: store.url.path, layer: store.layers.first ?? 0, method: detector.name)

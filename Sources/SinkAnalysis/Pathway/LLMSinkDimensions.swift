@@ -24,6 +24,12 @@ public struct LLMSinkLayer: Sendable, Codable, Equatable {
     public var propagatedDimensions: [DimensionHit]
     public var emergedDimensions: [DimensionHit]
 
+    enum CodingKeys: String, CodingKey {
+        case layer, propagated, emerged
+        case massiveTokens = "massive_tokens", vitSinks = "vit_sinks", propagationRate = "propagation_rate"
+        case propagatedDimensions = "propagated_dimensions", emergedDimensions = "emerged_dimensions"
+    }
+
     /// - Parameters:
     ///   - hidden: `[n, P, Dm]` LLM hidden states at the visual positions.
     ///   - vitSinks: `[n, P]` 1 for ViT sinks.
@@ -67,6 +73,11 @@ public struct LLMSinkDimensionSplit: Sendable, Codable, Equatable {
     public var shared: [Int]
     public var propagatedOnly: [Int]
     public var emergedOnly: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case propagated, emerged, shared
+        case propagatedOnly = "propagated_only", emergedOnly = "emerged_only"
+    }
 
     public init(_ layers: [LLMSinkLayer]) {
         let a = Set(layers.flatMap { $0.propagatedDimensions.map(\.dimension) })

@@ -3,8 +3,10 @@ import Foundation
 /// LLM attention by ViT-norm quantile: the visual tokens of all images sorted by ViT norm and cut
 /// into `count` buckets of (nearly) equal size, with each bucket's mean share per LLM layer.
 ///
-/// Buckets are cut by rank (ties broken by image, then token index), so every bucket holds
-/// ⌊N/count⌋ or ⌈N/count⌉ tokens even when many norms are equal; a run of equal norms may then
+/// Buckets are cut by rank (ties broken by image, then token index): bucket b holds ranks
+/// ⌊b·N/count⌋ ..< ⌊(b+1)·N/count⌋, so every bucket holds ⌊N/count⌋ or ⌈N/count⌉ tokens even when
+/// many norms are equal, the N mod count larger buckets are spread evenly over the range and the
+/// last one is always among them (N = 10, count = 4: 2, 3, 2, 3 tokens). A run of equal norms may
 /// straddle two buckets, and `lowerNorm`/`upperNorm` show it.
 public struct NormBuckets: Sendable, Codable, Equatable {
     public struct Bucket: Sendable, Codable, Equatable {
@@ -15,6 +17,11 @@ public struct NormBuckets: Sendable, Codable, Equatable {
         public var tokens: Int
         /// ViT sinks among them.
         public var vitSinks: Int
+
+        enum CodingKeys: String, CodingKey {
+            case tokens
+            case lowerNorm = "lower_norm", upperNorm = "upper_norm", meanNorm = "mean_norm", vitSinks = "vit_sinks"
+        }
     }
 
     public var buckets: [Bucket]
@@ -24,6 +31,11 @@ public struct NormBuckets: Sendable, Codable, Equatable {
     public var meanShare: [[Double]]
     /// Mean over layers of `meanShare`, per bucket.
     public var meanShareOverLayers: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case buckets, layers
+        case meanShare = "mean_share", meanShareOverLayers = "mean_share_over_layers"
+    }
 
     /// - Parameters:
     ///   - norms: `[N]` ViT norms of all visual tokens (image-major).

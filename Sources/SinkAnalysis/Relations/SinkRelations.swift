@@ -29,7 +29,7 @@ public enum SinkRelations {
     public static func normAttention(store: StoreReader, mask method: String? = nil, layers: [Int]? = nil) throws -> [NormAttentionRelation] {
         let withReceived = store.manifest.receivedLayers
         guard !withReceived.isEmpty else {
-            throw DetectionError.missingReceived(source: store.url.path, layer: layers?.first ?? store.layers.first ?? 0, method: "norm–attention relation")
+            throw DetectionError.noReceived(in: store, layer: layers?.first ?? store.layers.first ?? 0, method: "norm–attention relation")
         }
         let chosen = layers ?? withReceived
         return try chosen.map { l in

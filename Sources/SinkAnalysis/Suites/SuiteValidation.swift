@@ -54,7 +54,7 @@ public struct ResolvedSuite: Sendable {
                 throw document.invalid(path + ["kind"], "model \(model.name) has no CLS token (no prefix tokens); use patches")
             case .sinks, .nonsinks:
                 if g.value.detection?.method == .attention, store.manifest.receivedLayers.isEmpty {
-                    throw document.invalid(path + ["method"], "the store has no received attention, which method attention needs; re-run extract with --attention")
+                    throw document.invalid(path + ["method"], "the store has no received attention, which method attention needs; \(DetectionError.receivedRemedy(for: store))")
                 }
             case .random:
                 if let k = g.value.k, k >= patches {

@@ -21,7 +21,9 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// Opens and validates `url`.
     /// - Throws: `TensorFileError` for a truncated file, a header longer than the file, a header
     ///   that is not JSON, unknown dtypes, negative or overflowing shapes, offsets outside the
-    ///   data region or overlapping, and shape × dtype sizes that differ from the offsets.
+    ///   data region, overlapping or leaving bytes uncovered (a gap, or bytes after the last
+    ///   tensor: the reference refuses such "polyglot" files too), and shape × dtype sizes that
+    ///   differ from the offsets.
     public init(url: URL) throws {
         path = url.path
         mapping = try MappedFile(url: url)

@@ -33,14 +33,28 @@ struct SafetensorsHeader {
         for (name, entry) in raw.entries {
             entries.append(try validate(name: name, entry: entry, dataSize: dataSize, file: file))
         }
-        entries.sort { ($0.span.lowerBound, $0.info.name) < ($1.span.lowerBound, $1.info.name) }
-        // Sorted by start, two byte ranges overlap exactly when one starts before the previous ends.
+        entries.sort {
+            ($0.span.lowerBound, $0.span.upperBound, $0.info.name) < ($1.span.lowerBound, $1.span.upperBound, $1.info.name)
+        }
+        // The reference (huggingface/safetensors `Metadata::validate` and `read_metadata`) accepts
+        // a file only when its tensors, sorted by (begin, end), tile the data region exactly:
+        // each starts where the previous ended, the first at 0, the last ends at the file's end.
+        // Bytes outside every tensor would let one file be two formats at once (its `polyglot`
+        // test), so a gap or trailing bytes are refused as well as an overlap.
+        var covered = 0
         var previous: Entry?
-        for entry in entries where !entry.span.isEmpty {
-            if let p = previous, entry.span.lowerBound < p.span.upperBound {
+        for entry in entries {
+            if entry.span.lowerBound < covered, let p = previous {
                 throw TensorFileError.overlappingTensors(file: file, first: p.info.name, second: entry.info.name)
             }
+            if entry.span.lowerBound > covered {
+                throw TensorFileError.uncoveredData(file: file, bytes: covered..<entry.span.lowerBound, after: previous?.info.name)
+            }
+            covered = entry.span.upperBound
             previous = entry
+        }
+        guard covered == dataSize else {
+            throw TensorFileError.uncoveredData(file: file, bytes: covered..<dataSize, after: previous?.info.name)
         }
         return SafetensorsHeader(entries: entries, metadata: raw.metadata)
     }

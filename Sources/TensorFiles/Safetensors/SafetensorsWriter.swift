@@ -6,7 +6,7 @@ import Foundation
 /// multiple of 8 bytes, as the reference implementation does, so data stays aligned.
 public enum SafetensorsWriter {
     /// Writes `tensors` (names must be unique, non-empty and not `__metadata__`).
-    /// - Throws: `TensorFileError.writeFailed` for a bad name or an I/O failure; the target is
+    /// - Throws: `TensorFileError.writeFailed` for a bad name, a header over the 100 MB limit or an I/O failure; the target is
     ///   left as it was.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to url: URL) throws {
         var seen = Set<String>()
@@ -15,7 +15,15 @@ public enum SafetensorsWriter {
                 throw TensorFileError.writeFailed(file: url.path, reason: "tensor name '\(name)' is empty, reserved or repeated")
             }
         }
+        // The names and metadata alone bound the header from below: refuse before building it.
+        let textBytes = metadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count } + tensors.reduce(0) { $0 + $1.name.utf8.count }
+        guard textBytes <= SafetensorsHeader.maximumHeaderLength else {
+            throw TensorFileError.writeFailed(file: url.path, reason: "the header would be over \(textBytes) bytes, over the \(SafetensorsHeader.maximumHeaderLength)-byte limit readers enforce")
+        }
         let header = headerBytes(tensors.map { ($0.name, $0.tensor.dtype, $0.tensor.shape, $0.tensor.bytes.count) }, metadata: metadata)
+        guard header.count <= SafetensorsHeader.maximumHeaderLength else {
+            throw TensorFileError.writeFailed(file: url.path, reason: "the header would be \(header.count) bytes, over the \(SafetensorsHeader.maximumHeaderLength)-byte limit readers enforce")
+        }
         try AtomicFile.write(to: url) { sink in
             try sink.write(ElementCodec.littleEndianBytes([UInt64(header.count)]))
             try sink.write(header)
@@ -43,6 +51,10 @@ public enum SafetensorsWriter {
 
     /// A JSON string literal with the escapes RFC 8259 requires.
     static func jsonString(_ s: String) -> String {
+        // Most names need no escape: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
