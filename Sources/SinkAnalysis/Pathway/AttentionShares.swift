@@ -26,6 +26,13 @@ public struct GroupShare: Sendable, Codable, Equatable {
     /// Mean over images of the group's summed share: how much of the layer's attention the group takes.
     public var imageTotalShare: Double?
 
+    enum CodingKeys: String, CodingKey {
+        case tokens
+        case meanShare = "mean_share"
+        case medianShare = "median_share"
+        case imageTotalShare = "image_total_share"
+    }
+
     init(_ values: [Double], totals: [Double]) {
         tokens = values.count
         meanShare = values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
@@ -51,6 +58,14 @@ public struct LayerAttentionShares: Sendable, Codable, Equatable {
     /// share, pooled over all images' visual tokens.
     public var spearman: Double?
     public var pearson: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case layer, ordinary, spearman, pearson
+        case vitSinks = "vit_sinks"
+        case emergedSinks = "emerged_sinks"
+        case vitSinkRatio = "vit_sink_ratio"
+        case emergedSinkRatio = "emerged_sink_ratio"
+    }
 
     /// - Parameters:
     ///   - shares: `[n, P]` shares of the layer's attention.
