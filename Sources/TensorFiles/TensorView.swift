@@ -53,6 +53,11 @@ public struct TensorView: Sendable {
         try withBytes(elements: range) { ElementCodec.floats($0, dtype: dtype) }
     }
 
+    /// Flat elements `range` as Int64 (integer dtypes; floats are truncated toward zero).
+    public func int64s(elements range: Range<Int>) throws -> [Int64] {
+        try withBytes(elements: range) { ElementCodec.int64s($0, dtype: dtype) }
+    }
+
     /// Rows `rows` of dimension 0 as Float, `[rows.count, shape[1...]]` row-major.
     public func floats(rows: Range<Int>) throws -> [Float] {
         try floats(elements: try elementRange(rows: rows))

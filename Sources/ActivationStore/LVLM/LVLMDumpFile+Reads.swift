@@ -36,7 +36,7 @@ extension LVLMDumpFile {
             full = full.map { $0 / Double(h) }
         }
         try checkTotal(full, length: length, queries: queries, block: block, image: i)
-        return positions[(i * patches)..<((i + 1) * patches)].map { Float(full[$0]) }
+        return positions[(i * visualTokens)..<((i + 1) * visualTokens)].map { Float(full[$0]) }
     }
 
     /// Σ_k r_k over the sequence must equal the number of summed query rows (each softmax row sums
@@ -55,7 +55,7 @@ extension LVLMDumpFile {
     /// LLM hidden states `[P * Dm]` at the visual positions of image `i`, layer `l` (one of `llmHiddenLayers`).
     func llmHidden(layer l: Int, image i: Int) throws -> [Float] {
         guard let llmHidden else { return [] }
-        let p = patches, d = llmDim
+        let p = visualTokens, d = llmDim
         let entry = llmHiddenLayers.firstIndex(of: l)!
         switch llmHidden {
         case let .visual(v):

@@ -31,8 +31,16 @@ struct LVLMDumpFile {
     /// The LLM layer of each entry of the hidden-state array's first axis (0...Lm unless the dump
     /// gives `llm_hidden_layers`), ascending.
     let llmHiddenLayers: [Int]
-    /// n, P, Dv, Tv (prefix + P), S.
+    /// n, P (ViT patch tokens on the grid), Dv, Tv (prefix + P), S.
     let images: Int, patches: Int, vitDim: Int, vitTokens: Int, sequence: Int
+    /// K, the LLM's visual tokens (P unless `visual_token_patches` maps merged or tiled tokens).
+    let visualTokens: Int
+    /// The map "LLM visual token k ← ViT patches {…}", the ViT grid it refers to, the decoded words.
+    let tokenMap: VisualTokenMap?
+    let vitGrid: [Int]?
+    let decoded: DecodedWords?
+    /// `lvlm_family` and `token_merge` strings, when the dump gives them.
+    let family: String?, tokenMerge: String?
     /// The HF hidden-state index of the ViT layer the LVLM uses, and Lv.
     let vitLayer: Int, vitBlocks: Int
     /// Lm (from whichever LLM array is present), Dm (0 without hidden), H (0 without attentions).
@@ -80,10 +88,15 @@ struct LVLMDumpFile {
         // n and P: from the ViT side first, then the position map, then the LLM's visual hidden states.
         let n = single?.shape[0] ?? stack!.shape[1]
         let positionView = try reader.intView("visual_positions")
-        var p = single?.shape[1] ?? positionView?.shape.last ?? hiddenVisual?.shape[2]
+        let mapView = try reader.intView("visual_token_patches")
+        let grid = try reader.intView("vit_grid").map { try $0.tensor().int64s().map { Int(clamping: $0) } }
+        if let grid, grid.count != 2 || grid.contains(where: { $0 <= 0 }) { throw fail("'vit_grid' is \(grid); expected [rows, cols] of the ViT patches") }
+        vitGrid = grid
+        var p = single?.shape[1] ?? (mapView == nil ? positionView?.shape.last ?? hiddenVisual?.shape[2] : grid.map { $0[0] * $0[1] })
         if p == nil, let stack { p = stack.shape[2] - 1 }
         guard let p, p > 0 else { throw fail("cannot tell the number of visual tokens P; add 'visual_positions' [images, patches]") }
-        (images, patches) = (n, p)
+        let k = mapView.map { $0.shape.count >= 2 ? $0.shape[$0.shape.count - 2] : 0 } ?? p
+        (images, patches, visualTokens) = (n, p, k)
 
         // The ViT side.
         if let stack {
@@ -138,7 +151,7 @@ struct LVLMDumpFile {
         }
         if let v = hiddenVisual {
             try sameImages(v, 1)
-            guard v.shape[2] == p else { throw fail("'llm_hidden_visual' has \(v.shape[2]) visual tokens, expected P = \(p)") }
+            guard v.shape[2] == k else { throw fail("'llm_hidden_visual' has \(v.shape[2]) visual tokens, expected \(k)") }
             llmHidden = .visual(v)
         } else if let v = hiddenSequence {
             try sameImages(v, 1)
@@ -173,12 +186,12 @@ struct LVLMDumpFile {
         // Sequence lengths, query rows and the patch → position map.
         let lengths = try reader.ints("sequence_lengths", count: n)
         if let v = positionView {
-            guard v.shape == [n, p] else { throw fail("'visual_positions' has shape \(v.shape), expected [\(n), \(p)]") }
+            guard v.shape == [n, k] else { throw fail("'visual_positions' has shape \(v.shape), expected [\(n), \(k)]") }
             positions = try v.tensor().int64s().map { Int(clamping: $0) }
         } else if let starts = try reader.ints("image_token_start", count: n) {
-            positions = (0..<n).flatMap { i in (0..<p).map { starts[i] + $0 } }
+            positions = (0..<n).flatMap { i in (0..<k).map { starts[i] + $0 } }
         } else if columnSums == nil, attentions == nil, hiddenSequence == nil {
-            positions = (0..<n).flatMap { _ in Array(0..<p) }  // unused: nothing is gathered from the sequence
+            positions = (0..<n).flatMap { _ in Array(0..<k) }  // unused: nothing is gathered from the sequence
         } else {
             throw fail("there is no 'visual_positions' [images, patches] nor 'image_token_start' [images] to find the visual tokens in the LLM sequence (LLaVA-1.5: the position of the first image token)")
         }
@@ -193,9 +206,16 @@ struct LVLMDumpFile {
         sequenceLengths = lengths ?? (sequence != nil ? Array(repeating: s, count: n) : shortest)
         queryStart = try reader.ints("query_start", count: n) ?? Array(repeating: 0, count: n)
         try Self.checkSequences(positions: positions, lengths: sequenceLengths, queryStart: queryStart,
-                                patches: p, sequence: s, gathers: columnSums != nil || attentions != nil || hiddenSequence != nil, url: url)
+                                patches: k, sequence: s, gathers: columnSums != nil || attentions != nil || hiddenSequence != nil, url: url)
         ids = try reader.ids(count: n)
         name = try reader.string("lvlm_name")
+        family = try reader.string("lvlm_family")
+        tokenMerge = try reader.string("token_merge")
+        tokenMap = try mapView.map { try VisualTokenMap(view: $0, images: n, patches: p, grid: grid, url: url) }
+        if tokenMap == nil, let hidden = hiddenVisual, hidden.shape[2] != p {
+            throw fail("'llm_hidden_visual' has \(hidden.shape[2]) visual tokens but the ViT side \(p) patches; add 'visual_token_patches' [images, tokens, patches per token] to map them")
+        }
+        decoded = try DecodedWords(reader: reader, images: n, visualTokens: k, url: url)
     }
 
     // MARK: - Checks

@@ -20,7 +20,7 @@ public enum LVLMImporter {
         let dumps = try options.inputs.map { try LVLMDumpFile(url: $0, vitLayer: options.vitLayer, vitBlocks: options.vitBlocks) }
         try checkAgreement(dumps)
         let first = dumps[0]
-        let layout = try TokenLayout.resolve(tokens: first.vitTokens, prefixTokens: first.vitTokens - first.patches, grid: options.grid, file: firstURL.path)
+        let layout = try TokenLayout.resolve(tokens: first.vitTokens, prefixTokens: first.vitTokens - first.patches, grid: options.grid ?? first.vitGrid, file: firstURL.path)
         let hiddenLayers = try chooseHiddenLayers(options.llmLayers, first: first)
         let receivedLayers = first.received == nil ? [] : Array(1...first.llmBlocks)
         let name = options.name ?? first.name ?? firstURL.deletingPathExtension().lastPathComponent
@@ -34,8 +34,8 @@ public enum LVLMImporter {
         let replacing = try checkDestination(options)
 
         let b = options.hiddenDType.byteSize
-        let bytesPerImage = first.vitLayers.count * first.vitTokens * first.vitDim * b + hiddenLayers.count * first.patches * first.llmDim * b
-            + receivedLayers.count * first.patches * 4
+        let bytesPerImage = first.vitLayers.count * first.vitTokens * first.vitDim * b + hiddenLayers.count * first.visualTokens * first.llmDim * b
+            + receivedLayers.count * first.visualTokens * 4
         let perShard = max(1, min(options.maxImagesPerShard, options.shardBytes / max(bytesPerImage, 1)))
         let staging = StoreReplacement.staging(for: options.output)
         defer { try? FileManager.default.removeItem(at: staging) }
@@ -47,7 +47,14 @@ public enum LVLMImporter {
         if let unknown = dumps.first(where: { !$0.sequenceLengthsKnown }) {
             writer.addNote("import --lvlm: \(unknown.url.lastPathComponent) gives no LLM sequence length (no attention, no llm_hidden_states, no sequence_lengths); llm.sequence_length holds each image's last visual position + 1")
         }
-        let newBuffer = { LLMShardBuffer(patches: first.patches, dim: first.llmDim, hiddenLayers: hiddenLayers, receivedLayers: receivedLayers, hiddenDType: options.hiddenDType) }
+        let mapWidth = dumps.map { $0.tokenMap?.width ?? 0 }.max() ?? 0
+        let decodedLayers = first.decoded?.layers ?? [], topK = first.decoded?.topK ?? 0
+        let newBuffer = {
+            var buffer = LLMShardBuffer(patches: first.visualTokens, dim: first.llmDim, hiddenLayers: hiddenLayers, receivedLayers: receivedLayers,
+                                        hiddenDType: options.hiddenDType)
+            (buffer.mapWidth, buffer.decodedLayers, buffer.topK) = (mapWidth, decodedLayers, topK)
+            return buffer
+        }
         var buffer = newBuffer()
         var files: [String] = []
         func flush() throws {
@@ -66,14 +73,25 @@ public enum LVLMImporter {
                 for l in hiddenLayers { hidden[l] = try dump.llmHidden(layer: l, image: i) }
                 for l in receivedLayers { received[l] = try dump.received(block: l - 1, image: i) }
                 try writer.append(ImageActivations(image: entries[index], hidden: vit))
-                buffer.add(hidden: hidden, received: received, positions: dump.positions[(i * dump.patches)..<((i + 1) * dump.patches)],
+                buffer.add(hidden: hidden, received: received, positions: dump.positions[(i * dump.visualTokens)..<((i + 1) * dump.visualTokens)],
                            length: dump.sequenceLengths[i], queryCount: dump.sequenceLengths[i] - dump.queryStart[i])
+                var decoded: [Int: (ids: [Int64], probs: [Float])] = [:]
+                if let d = dump.decoded { for (e, l) in d.layers.enumerated() { decoded[l] = try d.image(i, entry: e, url: dump.url) } }
+                buffer.addExtras(tokenPatches: dump.tokenMap.map { Self.padded($0, image: i, width: mapWidth) } ?? [], decoded: decoded)
                 if buffer.count == perShard { try flush() }
                 index += 1
                 bar.advance()
             }
         }
         try flush()
+        var wordsFile: String?
+        if !decodedLayers.isEmpty {
+            var words: [String: String] = [:]
+            for d in dumps { for (id, w) in d.decoded?.vocabulary ?? [:] where words[String(id)] == nil { words[String(id)] = w } }
+            let data = try JSONCoding.encoder().encode(LLMWords(words: words))
+            try data.write(to: staging.appendingPathComponent(StoreKeys.llmWords))
+            wordsFile = StoreKeys.llmWords
+        }
         try writer.commit()
         bar.finish()
 
@@ -81,16 +99,28 @@ public enum LVLMImporter {
         guard manifest.shards.count == files.count, manifest.shards.allSatisfy({ $0.count == perShard || $0 == manifest.shards.last }) else {
             throw StoreError.writeFailed(path: staging.path, reason: "the LLM files do not line up with the shards")
         }
-        let info = LVLMInfo(
-            name: name, visionLayer: first.vitLayer, visualTokens: first.patches, llmLayers: first.llmBlocks, llmHiddenSize: first.llmDim,
+        var info = LVLMInfo(
+            name: name, visionLayer: first.vitLayer, visualTokens: first.visualTokens, llmLayers: first.llmBlocks, llmHiddenSize: first.llmDim,
             llmHeads: first.llmHeads, llmHiddenLayers: hiddenLayers, llmReceivedLayers: receivedLayers, llmHiddenDType: options.hiddenDType,
             receivedSource: first.received.map { if case .attentions = $0 { return "llm_attentions" } else { return "llm_attention_received" } } ?? "none",
             files: files)
+        info.family = first.family
+        info.tokenMerge = first.tokenMerge
+        info.tokenPatchWidth = mapWidth > 0 ? mapWidth : nil
+        if !decodedLayers.isEmpty { (info.decodedLayers, info.decodedTopK, info.wordsFile) = (decodedLayers, topK, wordsFile) }
         manifest.lvlm = info
         try manifest.write(store: staging)
         try moveIntoPlace(staging, options.output, replacing: replacing)
         return LVLMImportSummary(store: options.output.path, model: model, lvlm: info, imported: entries.count, shards: files.count,
                                  capturedLayers: manifest.capturedLayers, hiddenDType: options.hiddenDType)
+    }
+
+    /// Image `i`'s map rows widened to `width` with -1.
+    static func padded(_ map: VisualTokenMap, image i: Int, width: Int) -> [Int] {
+        (0..<map.tokens).flatMap { t -> [Int] in
+            let start = (i * map.tokens + t) * map.width
+            return Array(map.values[start..<(start + map.width)]) + [Int](repeating: -1, count: width - map.width)
+        }
     }
 
     // MARK: - Checks
@@ -104,7 +134,10 @@ public enum LVLMImporter {
                     throw StoreError.importFailed(file: d.url.path, problem: "its \(what) \(y) differ from \(x) in \(a.url.lastPathComponent); all inputs must come from the same LVLM and layers")
                 }
             }
-            try same("visual tokens, ViT tokens and dim", [a.patches, a.vitTokens, a.vitDim], [d.patches, d.vitTokens, d.vitDim])
+            try same("visual tokens, ViT patches, ViT tokens and dim", [a.visualTokens, a.patches, a.vitTokens, a.vitDim],
+                     [d.visualTokens, d.patches, d.vitTokens, d.vitDim])
+            try same("token map (present) and decoded layers", [a.tokenMap == nil ? 0 : 1] + (a.decoded?.layers ?? []) + [a.decoded?.topK ?? 0],
+                     [d.tokenMap == nil ? 0 : 1] + (d.decoded?.layers ?? []) + [d.decoded?.topK ?? 0])
             try same("ViT layers", a.vitLayers + [a.vitLayer], d.vitLayers + [d.vitLayer])
             try same("LLM blocks, dim and heads", [a.llmBlocks, a.llmDim, a.llmHeads], [d.llmBlocks, d.llmDim, d.llmHeads])
             try same("LLM hidden layers", a.llmHiddenLayers, d.llmHiddenLayers)
@@ -152,4 +185,11 @@ public enum LVLMImporter {
             throw StoreError.writeFailed(path: target.path, reason: "cannot move the new store into place: \(error.localizedDescription)")
         }
     }
+}
+
+/// `llm-words.json`: the string of every vocabulary id the logit lens kept.
+public struct LLMWords: Codable, Sendable {
+    public var format = "sinkscope-llm-words"
+    /// Vocabulary id (as a string key) → its decoded string.
+    public var words: [String: String]
 }

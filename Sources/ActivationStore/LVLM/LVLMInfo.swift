@@ -36,6 +36,18 @@ public struct LVLMInfo: Codable, Sendable, Equatable {
     public var receivedSource: String
     /// One file per shard, in shard order.
     public var files: [String]
+    /// The LVLM family (`llava`, `qwen2_5_vl`, ...) and how its visual tokens merge ViT patches, as the
+    /// dump says (nil when it does not).
+    public var family: String?
+    public var tokenMerge: String?
+    /// M when visual tokens map to ViT patches through `llm.token_patches` `[n, K, M]` (K = `visualTokens`
+    /// may then differ from the grid's P); nil for one token per patch (token k ← patch k).
+    public var tokenPatchWidth: Int?
+    /// Logit lens: the LLM layers with `llm.decoded_ids.{l}` / `llm.decoded_probs.{l}`, top-K, and the
+    /// JSON file with the string of every decoded id.
+    public var decodedLayers: [Int]?
+    public var decodedTopK: Int?
+    public var wordsFile: String?
 
     public init(name: String, visionLayer: Int, visualTokens: Int, llmLayers: Int, llmHiddenSize: Int, llmHeads: Int,
                 llmHiddenLayers: [Int], llmReceivedLayers: [Int], llmHiddenDType: DType, receivedSource: String,
@@ -64,6 +76,12 @@ public struct LVLMInfo: Codable, Sendable, Equatable {
         case llmReceivedLayers = "llm_received_layers"
         case llmHiddenDType = "llm_hidden_dtype"
         case receivedSource = "received_source"
+        case family
+        case tokenMerge = "token_merge"
+        case tokenPatchWidth = "token_patch_width"
+        case decodedLayers = "decoded_layers"
+        case decodedTopK = "decoded_top_k"
+        case wordsFile = "words_file"
     }
 }
 
@@ -80,6 +98,14 @@ extension StoreKeys {
     /// `[n]` i64: how many query rows the received attention sums over (its total); per-token shares
     /// of the LLM's attention are `llm.received.{l} / llm.query_count`.
     public static let llmQueryCount = "llm.query_count"
+
+    /// `[n, K, M]` i64: the ViT patches (row-major over the grid) feeding LLM visual token k, -1 padded.
+    public static let llmTokenPatches = "llm.token_patches"
+    /// `[n, K, top-K]` i64 vocabulary ids and f32 probabilities of the logit lens at LLM layer l.
+    public static func llmDecodedIDs(_ layer: Int) -> String { "llm.decoded_ids.\(layer)" }
+    public static func llmDecodedProbs(_ layer: Int) -> String { "llm.decoded_probs.\(layer)" }
+    /// `{"format": "sinkscope-llm-words", "words": {"id": "string"}}`: the strings of the decoded ids.
+    public static let llmWords = "llm-words.json"
 
     /// `llm-00012.safetensors`: the LLM tensors of shard 12.
     public static func llmFile(_ shard: Int) -> String {

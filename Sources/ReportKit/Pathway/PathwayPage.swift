@@ -54,6 +54,24 @@ public enum PathwayPage {
             body = body + .paragraph(
                 "LLM sink dimensions — lit by propagated ViT sinks: \(list(s.propagated)); by LLM-emerged sinks: \(list(s.emerged)); shared: \(list(s.shared)).")
         }
+        if let feeding = report.sinkFeeding, report.tokenMerge != "identity" {
+            let fed = feeding.flatMap { f in f.tokens.map { t in
+                [f.imageID, "\(t.token)", "\(t.position)", t.sinkPatches.map(String.init).joined(separator: " "), t.patches.map(String.init).joined(separator: " ")]
+            } }
+            body = body + .paragraph("The LLM sees \(report.visualTokens) visual tokens made from \(report.vitPatches ?? 0) ViT patches (\(report.tokenMerge ?? "mapped")); "
+                                     + "a token is sink-fed when a ViT sink is among its patches.")
+            if !fed.isEmpty {
+                body = body + HTMLTable(header: ["image", "LLM token", "position", "sink patches", "all patches"], rows: Array(fed.prefix(40)), numeric: [1, 2]).html
+            }
+        }
+        for gallery in report.decodedWords ?? [] {
+            let rows = gallery.tokens.map { t in
+                [t.group == "sink_fed" ? "sink-fed" : "ordinary", "\(t.token)",
+                 zip(t.words, t.probs).map { "\($0.0.trimmingCharacters(in: .whitespaces)) (\(String(format: "%.2f", $0.1)))" }.joined(separator: ", ")]
+            }
+            body = body + .paragraph("Decoded words of image \(gallery.imageID), LLM layer \(gallery.layer) (logit lens: softmax(lm_head(norm(h))) of each token alone):")
+                + HTMLTable(header: ["token kind", "LLM token", "top words (probability)"], rows: rows, numeric: [1]).html
+        }
         for note in report.notes { body = body + .paragraph(note, class: "note") }
         let cards = figures.map { f in
             HTML.element("figure", [], .void("img", [("src", f.file), ("alt", f.caption)]), .element("figcaption", [], .text(f.caption)))

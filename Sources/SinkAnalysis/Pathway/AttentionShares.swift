@@ -8,6 +8,9 @@ public enum VisualTokenGroup: UInt8, Sendable, Codable, CaseIterable {
     case vitSink = 1
     /// Not a ViT sink, but a sink (massive activation) at some LLM layer.
     case emergedSink = 2
+    /// A visual token that no ViT patch feeds (LLaVA-NeXT's newline tokens, a CLS fed whole): left
+    /// out of every comparison.
+    case unfed = 3
 }
 
 /// One group's share of an LLM layer's attention. A token's **share** is its received attention
@@ -25,7 +28,9 @@ public struct GroupShare: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tokens
-        case meanShare = "mean_share", medianShare = "median_share", imageTotalShare = "image_total_share"
+        case meanShare = "mean_share"
+        case medianShare = "median_share"
+        case imageTotalShare = "image_total_share"
     }
 
     init(_ values: [Double], totals: [Double]) {
@@ -56,8 +61,10 @@ public struct LayerAttentionShares: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case layer, ordinary, spearman, pearson
-        case vitSinks = "vit_sinks", emergedSinks = "emerged_sinks"
-        case vitSinkRatio = "vit_sink_ratio", emergedSinkRatio = "emerged_sink_ratio"
+        case vitSinks = "vit_sinks"
+        case emergedSinks = "emerged_sinks"
+        case vitSinkRatio = "vit_sink_ratio"
+        case emergedSinkRatio = "emerged_sink_ratio"
     }
 
     /// - Parameters:
@@ -91,8 +98,9 @@ public struct LayerAttentionShares: Sendable, Codable, Equatable {
         }
         vitSinkRatio = ratio(vitSinks)
         emergedSinkRatio = ratio(emergedSinks)
-        let x = vitNorms.map(Double.init)
-        spearman = Correlation.spearman(x, shares)
-        pearson = Correlation.pearson(x, shares)
+        let fed = groups.indices.filter { groups[$0] != .unfed }
+        let x = fed.map { Double(vitNorms[$0]) }, y = fed.map { shares[$0] }
+        spearman = Correlation.spearman(x, y)
+        pearson = Correlation.pearson(x, y)
     }
 }

@@ -15,6 +15,11 @@ public struct PathwayConfig: Sendable {
     public var buckets: Int
     /// Images whose relevance maps (LLM attention on the patch grid) go into the report.
     public var relevanceImages: Int
+    /// Decoded words (a store with the logit lens): the LLM layer (nil = the deepest decoded one), the
+    /// images of the gallery and the sink-fed tokens shown per image (as many ordinary ones beside them).
+    public var decodedLayer: Int?
+    public var wordImages = 4
+    public var wordTokens = 6
 
     public init(vitDetector: any SinkDetector = NormThreshold(tau: .auto), llmCriterion: MassiveDimensions = MassiveDimensions(),
                 buckets: Int = 5, relevanceImages: Int = 4) {

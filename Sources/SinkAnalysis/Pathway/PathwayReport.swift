@@ -30,6 +30,16 @@ public struct PathwayReport: Sendable, Codable, Equatable {
     public var relevance: [RelevanceMap]
     /// Sentences worth reading with the numbers (no sinks, missing arrays, ...).
     public var notes: [String]
+    /// P, the ViT patches on `grid` (`visualTokens` is K, the LLM's visual tokens), and how tokens merge patches.
+    public var vitPatches: Int?
+    public var tokenMerge: String?
+    /// LLM visual tokens fed by at least one ViT sink patch, per image; tokens per image that no patch feeds.
+    public var sinkFedTokens: CountSummary?
+    public var unfedTokens: Int?
+    /// Per image, which LLM visual tokens ViT sinks feed and through which patches.
+    public var sinkFeeding: [SinkFeeding]?
+    /// The logit lens of a few images: words of sink-fed tokens next to those of ordinary tokens.
+    public var decodedWords: [DecodedGallery]?
 
     enum CodingKeys: String, CodingKey {
         case store, lvlm, images, grid, attention, dimensions, relevance, notes
@@ -43,6 +53,12 @@ public struct PathwayReport: Sendable, Codable, Equatable {
         case emergedSinks = "emerged_sinks"
         case normBuckets = "norm_buckets"
         case dimensionSplit = "dimension_split"
+        case vitPatches = "vit_patches"
+        case tokenMerge = "token_merge"
+        case sinkFedTokens = "sink_fed_tokens"
+        case unfedTokens = "unfed_tokens"
+        case sinkFeeding = "sink_feeding"
+        case decodedWords = "decoded_words"
     }
 
     /// Pretty-printed JSON with sorted keys.

@@ -35,9 +35,12 @@ extension SinkAwareOrder {
             throw PathwayError.invalidParameter(name: "layer", value: "none", expected: "given for a store that was not imported with --lvlm (captured layers: \(store.layers))")
         }
         let vit = try PathwayAnalysis.vitSinks(store: store, layer: l, detector: detector)
-        let p = store.model.grid[0] * store.model.grid[1]
+        // An LVLM store orders the LLM's visual tokens: a token is a sink when a ViT sink patch feeds it
+        // (identical to the patch mask where the LLM sees one token per patch).
+        let tokens = info != nil ? try SinkFedTokens(vit: vit, map: store.visualTokenMap()) : nil
+        let p = tokens?.tokens ?? store.model.grid[0] * store.model.grid[1]
         let positions = info != nil ? try store.visualPositions().map { Int($0) } : nil
-        let order = try SinkAwareOrder(sinkMask: vit.mask, visualTokens: p, positions: positions)
+        let order = try SinkAwareOrder(sinkMask: tokens?.mask ?? vit.mask, visualTokens: p, positions: positions)
         let encoder = JSONCoding.encoder(pretty: false)
         let metadata = [
             "format": "sinkscope-token-order", "version": "1", "store": store.url.path, "lvlm": info?.name ?? "",
@@ -45,6 +48,7 @@ extension SinkAwareOrder {
             "parameters": String(decoding: try encoder.encode(detector.parameters), as: UTF8.self),
             "image_ids": String(decoding: try encoder.encode(store.images.map(\.id)), as: UTF8.self),
             "position_ids": positions == nil ? "patch index" : "llm.visual_positions",
+            "tokens": tokens == nil ? "ViT patches" : "LLM visual tokens (sink = fed by a ViT sink patch)",
         ]
         try SafetensorsWriter.write(order.tensors(), metadata: metadata, to: url)
         return SinkAwareOrderSummary(
