@@ -37,15 +37,21 @@ public struct ModelFolder: Sendable {
         case .dinov2(let c): return try .dinov2(config: c, weights: weights)
         case .vit(let c): return try .vit(config: c, weights: weights)
         case .clipVision(let c): return try .clipVision(config: c, weights: weights)
+        case .siglipVision(let c): return try .siglipVision(config: c, weights: weights)
+        case .dinov2WithRegisters(let c): return try .dinov2WithRegisters(config: c, weights: weights)
+        case .internVLVision(let c): return try .internVLVision(config: c, weights: weights)
         }
     }
 
     public enum Config: Sendable {
         case dinov2(Dinov2Config), vit(ViTConfig), clipVision(CLIPVisionConfig)
+        case siglipVision(SiglipVisionConfig), dinov2WithRegisters(Dinov2WithRegistersConfig), internVLVision(InternVLVisionConfig)
     }
 
     /// The `model_type`s `--model` opens: towers, and LVLMs whose vision tower is one of them.
-    public static let supportedModelTypes = ["dinov2", "vit", "clip", "clip_vision_model"] + LVLMSpec.towerDefaults.keys.sorted()
+    public static let supportedModelTypes = [
+        "dinov2", "dinov2_with_registers", "vit", "clip", "clip_vision_model", "siglip", "siglip_vision_model", "internvl_vision",
+    ] + LVLMSpec.towerDefaults.keys.sorted()
 
     /// Parses config.json, dispatching on `model_type` ("clip" and the LVLMs use their `vision_config`).
     public func readConfig() throws -> Config {
@@ -59,17 +65,20 @@ public struct ModelFolder: Sendable {
             }
         }
         var towerType = modelType, tower = object
-        if modelType == "clip" || LVLMSpec.towerDefaults[modelType] != nil {
+        if modelType == "clip" || modelType == "siglip" || LVLMSpec.towerDefaults[modelType] != nil {
             guard let vision = object["vision_config"] as? [String: Any] else {
                 throw ModelError.badConfig(path: path, reason: "model_type '\(modelType)' needs a vision_config object describing its vision tower")
             }
             tower = vision
-            towerType = vision["model_type"] as? String ?? LVLMSpec.towerDefaults[modelType] ?? "clip_vision_model"
+            towerType = vision["model_type"] as? String ?? LVLMSpec.towerDefaults[modelType] ?? (modelType == "siglip" ? "siglip_vision_model" : "clip_vision_model")
         }
         switch towerType {
         case "dinov2": return .dinov2(try decode(Dinov2Config.self, tower))
         case "vit": return .vit(try decode(ViTConfig.self, tower))
         case "clip_vision_model": return .clipVision(try decode(CLIPVisionConfig.self, tower))
+        case "siglip_vision_model": return .siglipVision(try decode(SiglipVisionConfig.self, tower))
+        case "dinov2_with_registers": return .dinov2WithRegisters(try decode(Dinov2WithRegistersConfig.self, tower))
+        case "internvl_vision": return .internVLVision(try decode(InternVLVisionConfig.self, tower))
         default: throw ModelError.unsupportedArchitecture(path: path, modelType: towerType)
         }
     }
