@@ -40,11 +40,13 @@ public enum Extractor {
         var entries = try ImageSource(path: config.images).items.map { ImageEntry(id: $0.id, source: $0.url.path) }
         if let labels = config.labels { entries = try LabelsTable(url: labels).apply(to: entries) }
 
-        let info = ModelInfo(
+        var info = ModelInfo(
             name: config.model == ModelResolver.builtInName ? config.model : folder.url.lastPathComponent,
             architecture: spec.architecture, patchSize: spec.patchSize, imageSize: size.height, hiddenSize: spec.hiddenSize,
             heads: spec.heads, layers: spec.layers, prefixTokens: spec.prefixTokens,
             grid: [size.height / spec.patchSize, size.width / spec.patchSize])
+        info.registers = spec.embedding.prefix.registers
+        info.lvlm = try folder.readLVLM()?.info(layers: spec.layers, prefix: spec.prefixTokens, grid: info.grid, path: folder.configURL.path)
         var preprocessing = pipeline.preprocessor.manifestEntry
         preprocessing["model_folder"] = folder.url.path
         if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("conversion.json").path) {

@@ -21,15 +21,23 @@ public struct Dinov2WithRegistersConfig: Decodable, Sendable, Equatable {
 /// tokens after the class token, which get no position embedding. Names as DINOv2's, plus
 ///
 ///     embeddings.register_tokens                             [1, R, D]
+extension Dinov2WithRegistersConfig {
+    /// DINOv2's description with R registers after the class token.
+    public func description(source: String) throws -> ArchitectureDescription {
+        var spec = try base.description(source: source)
+        spec.architecture = "Dinov2WithRegistersModel"
+        spec.embedding.prefix = PrefixTokens(cls: 1, registers: numRegisterTokens)
+        return spec
+    }
+}
+
 extension VisionTransformer {
     public static func dinov2WithRegisters(config: Dinov2WithRegistersConfig, weights: ModelWeights) throws -> VisionTransformer {
         guard !config.base.useSwigluFfn else {
             throw ModelError.badConfig(path: weights.source, reason: "use_swiglu_ffn (DINOv2 giant) is not supported")
         }
         let root = weights.prefix(forAnchor: "embeddings.cls_token", candidates: ["", "dinov2_with_registers."]) ?? ""
-        var spec = try config.base.description(source: weights.source)
-        spec.architecture = "Dinov2WithRegistersModel"
-        spec.embedding.prefix = PrefixTokens(cls: 1, registers: config.numRegisterTokens)
+        let spec = try config.description(source: weights.source)
         let dinov2 = WeightMap.dinov2(root: root)
         let map = WeightMap { name in
             name == .embed(.registers) ? CheckpointTensor(root + "embeddings.register_tokens", leadingOnes: 1) : dinov2.tensor(name)
