@@ -115,7 +115,7 @@ final class PreprocessorTests: XCTestCase {
         XCTAssertEqual(try Preprocessor.defaults(architecture: "Dinov2Model").source, "defaults:dinov2")
         XCTAssertEqual(try Preprocessor.defaults(architecture: "clip_vision_model").source, "defaults:clip")
         XCTAssertThrowsError(try Preprocessor.defaults(architecture: "resnet")) { error in
-            XCTAssertEqual(error as? ImageError, .unknownArchitecture(name: "resnet", known: ["dinov2", "clip", "vit"]))
+            XCTAssertEqual(error as? ImageError, .unknownArchitecture(name: "resnet", known: ["dinov2", "clip", "vit", "siglip", "internvl"]))
         }
     }
 
