@@ -5,12 +5,14 @@ extension Preprocessor {
     /// The processors SinkScope knows defaults for, with HF's own defaults for each
     /// (`BitImageProcessor` as configured by facebook/dinov2-*, `CLIPImageProcessor`, `ViTImageProcessor`).
     public enum Architecture: String, CaseIterable, Sendable {
-        case dinov2, clip, vit
+        case dinov2, clip, vit, siglip, internvl
 
         /// Accepts a short name, an HF `model_type` or an HF class name, case-insensitively.
         public init?(name: String) {
             switch name.lowercased() {
-            case "dinov2", "dinov2model", "dinov2_model": self = .dinov2
+            case "dinov2", "dinov2model", "dinov2_model", "dinov2_with_registers", "dinov2withregistersmodel": self = .dinov2
+            case "siglip", "siglip_vision_model", "siglipvisionmodel": self = .siglip
+            case "internvl", "internvl_vision", "internvlvisionmodel": self = .internvl
             case "clip", "clip_vision_model", "clipvisionmodel", "clipmodel", "clip_model": self = .clip
             case "vit", "vitmodel", "vit_model": self = .vit
             default: return nil
@@ -18,7 +20,7 @@ extension Preprocessor {
         }
 
         /// How HF reads a bare integer `size`: a square (ViT) or a shortest edge (CLIP, DINOv2).
-        var intSizeIsSquare: Bool { self == .vit }
+        var intSizeIsSquare: Bool { self == .vit || self == .siglip || self == .internvl }
     }
 
     static let imagenetMean = [0.485, 0.456, 0.406]
@@ -51,6 +53,18 @@ extension Preprocessor {
                 cropSize: .exact(height: 224, width: 224), doRescale: true, rescaleFactor: 1.0 / 255,
                 doNormalize: true, imageMean: [0.5, 0.5, 0.5], imageStd: [0.5, 0.5, 0.5],
                 passThroughAtTargetSize: true, source: "defaults:vit")
+        case .siglip:   // SiglipImageProcessor: squash-resize (no crop), bicubic, mean/std 0.5
+            return Preprocessor(
+                doResize: true, size: .exact(height: 224, width: 224), resample: .bicubic, doCenterCrop: false,
+                cropSize: .exact(height: 224, width: 224), doRescale: true, rescaleFactor: 1.0 / 255,
+                doNormalize: true, imageMean: [0.5, 0.5, 0.5], imageStd: [0.5, 0.5, 0.5],
+                passThroughAtTargetSize: true, source: "defaults:siglip")
+        case .internvl:   // InternVL's base image (no dynamic tiling): 448x448 bicubic, ImageNet statistics
+            return Preprocessor(
+                doResize: true, size: .exact(height: 448, width: 448), resample: .bicubic, doCenterCrop: false,
+                cropSize: .exact(height: 448, width: 448), doRescale: true, rescaleFactor: 1.0 / 255,
+                doNormalize: true, imageMean: imagenetMean, imageStd: imagenetStd,
+                passThroughAtTargetSize: true, source: "defaults:internvl")
         }
     }
 

@@ -74,9 +74,6 @@ final class ArchitectureDescriptionTests: XCTestCase {
         s.block.attention = .windowed(window: 2, fullAttentionBlocks: [1])
         cases.append((s, "windowed attention"))
         s = registersGated
-        s.block.qkNorm = Norm(.rmsNorm, eps: 1e-6)
-        cases.append((s, "QK-norm"))
-        s = registersGated
         s.embedding.patch = .conv3d(temporalPatch: 2, bias: false)
         cases.append((s, "a Conv3d patch embedding"))
         for (spec, feature) in cases {

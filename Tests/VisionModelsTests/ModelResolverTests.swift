@@ -46,7 +46,7 @@ final class ModelResolverTests: XCTestCase {
 
         try Data(#"{"model_type": "vit", "hidden_size": 30, "num_attention_heads": 4}"#.utf8).write(to: folder.configURL)
         XCTAssertThrowsError(try folder.load()) { error in
-            XCTAssertEqual(error as? ModelError, .missingFile(path: folder.weightsURL.path, hint: "a model folder needs model.safetensors next to config.json"))
+            XCTAssertEqual(error as? ModelError, .missingFile(path: folder.weightsURL.path, hint: "a model folder needs model.safetensors (or model.safetensors.index.json and its shards) next to config.json"))
         }
     }
 }

@@ -22,6 +22,10 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var prefixTokens: Int
     /// `[rows, cols]` of patch tokens.
     public var grid: [Int]
+    /// Register tokens among the prefix tokens (after the CLS token, if any); 0 when there are none.
+    public var registers: Int = 0
+    /// When the tower came from an LVLM folder: what reaches the language model. Nil otherwise.
+    public var lvlm: LVLMTowerInfo?
 
     /// T.
     public var tokens: Int { prefixTokens + (grid.count == 2 ? grid[0] * grid[1] : 0) }
@@ -45,12 +49,44 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         case imageSize = "image_size"
         case hiddenSize = "hidden_size"
         case prefixTokens = "prefix_tokens"
+        case registers, lvlm
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        architecture = try c.decode(String.self, forKey: .architecture)
+        patchSize = try c.decode(Int.self, forKey: .patchSize)
+        imageSize = try c.decode(Int.self, forKey: .imageSize)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        heads = try c.decode(Int.self, forKey: .heads)
+        layers = try c.decode(Int.self, forKey: .layers)
+        prefixTokens = try c.decode(Int.self, forKey: .prefixTokens)
+        grid = try c.decode([Int].self, forKey: .grid)
+        registers = try c.decodeIfPresent(Int.self, forKey: .registers) ?? 0
+        lvlm = try c.decodeIfPresent(LVLMTowerInfo.self, forKey: .lvlm)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(architecture, forKey: .architecture)
+        try c.encode(patchSize, forKey: .patchSize)
+        try c.encode(imageSize, forKey: .imageSize)
+        try c.encode(hiddenSize, forKey: .hiddenSize)
+        try c.encode(heads, forKey: .heads)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(prefixTokens, forKey: .prefixTokens)
+        try c.encode(grid, forKey: .grid)
+        if registers > 0 { try c.encode(registers, forKey: .registers) }
+        try c.encodeIfPresent(lvlm, forKey: .lvlm)
     }
 
     /// Nil when consistent, else the problem as a phrase.
     var problem: String? {
         if grid.count != 2 || grid.contains(where: { $0 <= 0 }) { return "grid \(grid) must be [rows, cols] of positive numbers" }
         if prefixTokens < 0 { return "prefix_tokens \(prefixTokens) is negative" }
+        if registers < 0 || registers > prefixTokens { return "registers \(registers) must be in 0...prefix_tokens (\(prefixTokens))" }
         if hiddenSize <= 0 { return "hidden_size \(hiddenSize) must be positive" }
         if layers < 0 { return "layers \(layers) is negative" }
         if heads < 0 { return "heads \(heads) is negative" }

@@ -42,11 +42,13 @@ public enum Extractor {
         var origin = config.shard.map { ShardOrigin(spec: $0, listIDs: entries.map(\.id)) }
         if let origin { entries = Array(entries[origin.positionRange]) }
 
-        let info = ModelInfo(
+        var info = ModelInfo(
             name: config.model == ModelResolver.builtInName ? config.model : folder.url.lastPathComponent,
             architecture: spec.architecture, patchSize: spec.patchSize, imageSize: size.height, hiddenSize: spec.hiddenSize,
             heads: spec.heads, layers: spec.layers, prefixTokens: spec.prefixTokens,
             grid: [size.height / spec.patchSize, size.width / spec.patchSize])
+        info.registers = spec.embedding.prefix.registers
+        info.lvlm = try folder.readLVLM()?.info(layers: spec.layers, prefix: spec.prefixTokens, grid: info.grid, path: folder.configURL.path)
         var preprocessing = pipeline.preprocessor.manifestEntry
         preprocessing["model_folder"] = folder.url.path
         if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("conversion.json").path) {

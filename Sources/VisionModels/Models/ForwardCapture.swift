@@ -37,4 +37,7 @@ public struct ImageCapture: Sendable {
     public var attention: [Int: [Float]] = [:]
     /// HF `last_hidden_state` [T, D], when requested and the model has a final LayerNorm.
     public var lastHiddenState: [Float]?
+    /// [D]: the output of a pooling head that reads the token sequence (SigLIP's attention pool), when the
+    /// family has one and `finalLayerNorm` was asked for; not a token, so not in the store's `hidden.{l}`.
+    public var pooled: [Float]?
 }

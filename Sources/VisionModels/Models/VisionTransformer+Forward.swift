@@ -56,6 +56,9 @@ extension VisionTransformer {
             // Attention half: x += s1 ⊙ W_o · MultiHeadAttention(norm1(x))
             normalize(y, x, block.norm, w.norm1, rows: rows, width: d, threads: threads)
             linear(qkv.pointer, y.pointer, w.qkv, rows: rows, threads: threads)
+            if let qkNorm = block.qkNorm, let qn = w.queryNorm, let kn = w.keyNorm {   // InternViT's QK-norm
+                qkNormalize(qkv, qkNorm, query: qn, key: kn, rows: rows, width: d, threads: threads)
+            }
             let pattern = hooks.contains(.attnPattern(block: b)) ? (0..<n).map { _ in FloatBuffer(heads * t * t) } : nil
             received.zero()
             multiHeadAttention(context, qkv, images: n, tokens: t, received: hooks.contains(.attnReceived(block: b)) ? received : nil, probs: pattern, threads: threads)
@@ -92,6 +95,9 @@ extension VisionTransformer {
         if hooks.contains(.finalNorm), let norm = spec.finalNorm, let finalNorm {
             normalize(y, x, norm, finalNorm, rows: rows, width: d, threads: threads)
             for image in 0..<n { out[image].keep(.finalNorm, y.array(offset: image * t * d, count: t * d)) }
+            if let head = poolingHead {   // SigLIP's attention pool reads last_hidden_state
+                for image in 0..<n { out[image].pooled = head.pool(y.pointer + image * t * d, tokens: t, heads: heads, activation: block.activation) }
+            }
         }
         return out
     }

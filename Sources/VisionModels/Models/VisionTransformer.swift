@@ -52,6 +52,8 @@ public struct VisionTransformer: Sendable {
     let blocks: [EncoderBlockWeights]
     /// The norm over every token after the last block (`spec.finalNorm`), or nil.
     let finalNorm: NormWeights?
+    /// A pooling head read after the final norm (SigLIP's attention pool), or nil.
+    var poolingHead: AttentionPoolWeights? = nil
 
     /// Token count for an input of `height` × `width` pixels.
     public func tokens(height: Int, width: Int) -> Int {

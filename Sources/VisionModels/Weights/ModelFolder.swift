@@ -1,8 +1,9 @@
 import Support
 import Foundation
 
-/// A HuggingFace model folder: `config.json` + `model.safetensors` (+ optional `conversion.json`,
-/// `preprocessor_config.json`).
+/// A HuggingFace model folder: `config.json` + `model.safetensors` or `model.safetensors.index.json` and
+/// its shards (+ optional `conversion.json`, `preprocessor_config.json`). The folder may hold a bare
+/// vision tower or a whole LVLM, of which only the vision tower is read.
 public struct ModelFolder: Sendable {
     public let url: URL
     public var configURL: URL { url.appendingPathComponent("config.json") }
@@ -15,28 +16,83 @@ public struct ModelFolder: Sendable {
 
     public init(url: URL) { self.url = url }
 
-    /// Reads the config and the weights and builds the architecture `model_type` names.
-    /// - Throws: `ModelError.missingFile`, `.badConfig`, `.unsupportedArchitecture`, `.missingWeight`,
-    ///   `.wrongShape`, or a `TensorFileError` from the safetensors reader.
+    /// Reads the config and the weights and builds the architecture `model_type` names. For an LVLM
+    /// folder, the tower its `vision_config` describes, from the tower's tensors only.
+    ///
+    /// The checkpoint (`model.safetensors`, or `model.safetensors.index.json` and its shards; F32, F16 or
+    /// BF16) is memory-mapped; only the tensors the tower needs are read and converted to f32.
+    /// - Throws: `ModelError.missingFile`, `.badConfig`, `.unsupportedArchitecture`, `.missingWeight`
+    ///   (naming the shard the tensor belongs in), `.wrongShape`, or a `TensorFileError` from the reader.
     public func load() throws -> VisionTransformer {
         let config = try readConfig()
-        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-            throw ModelError.missingFile(path: weightsURL.path, hint: "a model folder needs model.safetensors next to config.json")
+        var weights = try ModelWeights(checkpoint: url)
+        if try readLVLM() != nil {
+            guard let root = weights.firstPrefix(of: LVLMSpec.towerPrefixes) else {
+                throw ModelError.missingWeight(
+                    name: LVLMSpec.towerPrefixes.last! + "*", source: weights.source, available: weights.names)
+            }
+            weights = weights.scoped(to: root)
         }
-        let weights = try ModelWeights(safetensors: weightsURL)
         switch config {
         case .dinov2(let c): return try .dinov2(config: c, weights: weights)
         case .vit(let c): return try .vit(config: c, weights: weights)
         case .clipVision(let c): return try .clipVision(config: c, weights: weights)
+        case .siglipVision(let c): return try .siglipVision(config: c, weights: weights)
+        case .dinov2WithRegisters(let c): return try .dinov2WithRegisters(config: c, weights: weights)
+        case .internVLVision(let c): return try .internVLVision(config: c, weights: weights)
         }
     }
 
     public enum Config: Sendable {
         case dinov2(Dinov2Config), vit(ViTConfig), clipVision(CLIPVisionConfig)
+        case siglipVision(SiglipVisionConfig), dinov2WithRegisters(Dinov2WithRegistersConfig), internVLVision(InternVLVisionConfig)
     }
 
-    /// Parses config.json, dispatching on `model_type` ("clip" uses its `vision_config`).
+    /// The `model_type`s `--model` opens: towers, and LVLMs whose vision tower is one of them.
+    public static let supportedModelTypes = [
+        "dinov2", "dinov2_with_registers", "vit", "clip", "clip_vision_model", "siglip", "siglip_vision_model", "internvl_vision",
+    ] + LVLMSpec.towerDefaults.keys.sorted()
+
+    /// Parses config.json, dispatching on `model_type` ("clip" and the LVLMs use their `vision_config`).
     public func readConfig() throws -> Config {
+        let (object, path) = try readObject()
+        let modelType = object["model_type"] as! String
+        func decode<T: Decodable>(_ type: T.Type, _ json: Any) throws -> T {
+            do {
+                return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: json))
+            } catch {
+                throw ModelError.badConfig(path: path, reason: "a field has the wrong type (\(error))")
+            }
+        }
+        var towerType = modelType, tower = object
+        if modelType == "clip" || modelType == "siglip" || LVLMSpec.towerDefaults[modelType] != nil {
+            guard let vision = object["vision_config"] as? [String: Any] else {
+                throw ModelError.badConfig(path: path, reason: "model_type '\(modelType)' needs a vision_config object describing its vision tower")
+            }
+            tower = vision
+            towerType = vision["model_type"] as? String ?? LVLMSpec.towerDefaults[modelType] ?? (modelType == "siglip" ? "siglip_vision_model" : "clip_vision_model")
+        }
+        switch towerType {
+        case "dinov2": return .dinov2(try decode(Dinov2Config.self, tower))
+        case "vit": return .vit(try decode(ViTConfig.self, tower))
+        case "clip_vision_model": return .clipVision(try decode(CLIPVisionConfig.self, tower))
+        case "siglip_vision_model": return .siglipVision(try decode(SiglipVisionConfig.self, tower))
+        case "dinov2_with_registers": return .dinov2WithRegisters(try decode(Dinov2WithRegistersConfig.self, tower))
+        case "internvl_vision": return .internVLVision(try decode(InternVLVisionConfig.self, tower))
+        default: throw ModelError.unsupportedArchitecture(path: path, modelType: towerType)
+        }
+    }
+
+    /// The LVLM side of config.json (feature layer, select strategy, token merge), nil for a bare tower.
+    public func readLVLM() throws -> LVLMSpec? {
+        let (object, path) = try readObject()
+        let modelType = object["model_type"] as! String
+        guard LVLMSpec.towerDefaults[modelType] != nil else { return nil }
+        return try LVLMSpec(family: modelType, object: object, path: path)
+    }
+
+    /// config.json as a JSON object with a string `model_type`.
+    private func readObject() throws -> (object: [String: Any], path: String) {
         let path = configURL.path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelError.missingFile(path: path, hint: "a model folder needs config.json (HF format)")
@@ -45,24 +101,10 @@ public struct ModelFolder: Sendable {
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ModelError.badConfig(path: path, reason: "it is not a JSON object")
         }
-        guard let modelType = object["model_type"] as? String else {
+        guard object["model_type"] is String else {
             throw ModelError.badConfig(path: path, reason: "it has no model_type")
         }
-        func decode<T: Decodable>(_ type: T.Type, _ json: Any) throws -> T {
-            do {
-                return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: json))
-            } catch {
-                throw ModelError.badConfig(path: path, reason: "a field has the wrong type (\(error))")
-            }
-        }
-        switch modelType {
-        case "dinov2": return .dinov2(try decode(Dinov2Config.self, object))
-        case "vit": return .vit(try decode(ViTConfig.self, object))
-        case "clip_vision_model": return .clipVision(try decode(CLIPVisionConfig.self, object))
-        case "clip":
-            return .clipVision(try decode(CLIPVisionConfig.self, object["vision_config"] ?? [String: Any]()))
-        default: throw ModelError.unsupportedArchitecture(path: path, modelType: modelType)
-        }
+        return (object, path)
     }
 
     /// Writes a complete folder atomically: everything goes into a hidden temporary directory beside

@@ -1,7 +1,11 @@
+import TensorFiles
+
 /// A model's parameters by HF name, as Float arrays with their stored shapes (no transposes applied).
 ///
-/// Loaded from `model.safetensors` or produced by a conversion; the architectures pick their tensors
-/// out of it by name and check each shape before use.
+/// Loaded from `model.safetensors`, produced by a conversion, or left in the memory-mapped files of a
+/// checkpoint (`ModelWeights(checkpoint:)`), where a tensor is read and converted to f32 only when an
+/// architecture asks for it; the architectures pick their tensors out of it by name and check each
+/// shape before use.
 public struct ModelWeights: Sendable {
     public struct Entry: Sendable, Equatable {
         public var shape: [Int]
@@ -14,7 +18,13 @@ public struct ModelWeights: Sendable {
 
     /// Where the weights came from, for error messages (a file path or "conversion of X").
     public var source: String
-    public private(set) var entries: [String: Entry] = [:]
+    public internal(set) var entries: [String: Entry] = [:]
+    /// Tensors still in their mapped files, by name (after `scope` is stripped).
+    var mapped: [String: MappedTensor] = [:]
+    /// The prefix stripped from every stored name by `scoped(to:)`; put back in messages.
+    public internal(set) var scope = ""
+    /// For a sharded checkpoint, the shard each stored name belongs in (messages only).
+    var shardOf: ShardLocator?
 
     public init(source: String, entries: [String: Entry] = [:]) {
         self.source = source
@@ -22,9 +32,9 @@ public struct ModelWeights: Sendable {
     }
 
     /// All names, sorted.
-    public var names: [String] { entries.keys.sorted() }
+    public var names: [String] { Set(entries.keys).union(mapped.keys).sorted() }
 
-    public func contains(_ name: String) -> Bool { entries[name] != nil }
+    public func contains(_ name: String) -> Bool { entries[name] != nil || mapped[name] != nil }
 
     public mutating func set(_ name: String, shape: [Int], values: [Float]) {
         precondition(shape.reduce(1, *) == values.count, "internal: \(name) shape \(shape) vs \(values.count) values")
@@ -34,11 +44,19 @@ public struct ModelWeights: Sendable {
     /// The values of `name`, after checking that its shape is `shape`.
     /// - Throws: `ModelError.missingWeight` (listing the names that exist) or `.wrongShape`.
     public func tensor(_ name: String, shape: [Int]) throws -> [Float] {
+        if let m = mapped[name] {
+            let stored = try m.file.info(m.name).shape
+            guard stored == shape else {
+                throw ModelError.wrongShape(name: m.name, source: m.file.path, expected: shape, actual: stored)
+            }
+            return try m.file.floats(m.name)
+        }
         guard let e = entries[name] else {
-            throw ModelError.missingWeight(name: name, source: source, available: names)
+            let full = scope + name
+            throw ModelError.missingWeight(name: full, source: shardOf?.shard(for: full) ?? source, available: names.map { scope + $0 })
         }
         guard e.shape == shape else {
-            throw ModelError.wrongShape(name: name, source: source, expected: shape, actual: e.shape)
+            throw ModelError.wrongShape(name: scope + name, source: source, expected: shape, actual: e.shape)
         }
         return e.values
     }

@@ -28,7 +28,6 @@ extension ArchitectureDescription {
         if case .conv3d = embedding.patch { return "a Conv3d patch embedding" }
         if case .rotary2D = embedding.positions { return "2-D rotary position embeddings" }
         if case .windowed = block.attention { return "windowed attention" }
-        if block.qkNorm != nil { return "QK-norm" }
         return nil
     }
 }

@@ -12,7 +12,7 @@ public struct BlockDescription: Sendable, Codable, Equatable {
     /// Per-channel scales s1, s2 [D] on both branches (DINOv2, InternViT, DINOv3).
     public var layerScale: Bool
     public var attention: AttentionPattern
-    /// A norm on q and on k before the scores (InternViT's `qk_normalization`); nil for none. Not run yet.
+    /// A norm on q and on k before the heads split (InternViT's `use_qk_norm`, over all D channels); nil for none.
     public var qkNorm: Norm?
     public var biases: BlockBiases
 

@@ -1,0 +1,35 @@
+import Foundation
+
+/// `model.safetensors.index.json` of a sharded HF checkpoint: `{"metadata": {...}, "weight_map":
+/// {"<tensor name>": "<shard file name>", ...}}`.
+struct CheckpointIndex: Sendable {
+    /// Tensor name → shard file name (a plain file name in the same folder).
+    let weightMap: [String: String]
+    /// The distinct shard file names, sorted.
+    var shards: [String] { Set(weightMap.values).sorted() }
+
+    static func url(in folder: URL) -> URL { folder.appendingPathComponent("model.safetensors.index.json") }
+
+    /// - Throws: `ModelError.badConfig` naming the index when it is not JSON, has no `weight_map`
+    ///   object of strings, or names a shard outside the folder.
+    init(url: URL) throws {
+        func bad(_ reason: String) -> ModelError { .badConfig(path: url.path, reason: reason) }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ModelError.missingFile(path: url.path, hint: "the checkpoint index cannot be read")
+        }
+        guard data.count < 100_000_000, let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw bad("it is not a JSON object")
+        }
+        guard let map = object["weight_map"] as? [String: Any] else { throw bad("it has no weight_map object") }
+        var weightMap: [String: String] = [:]
+        for (name, value) in map {
+            guard let shard = value as? String else { throw bad("weight_map['\(name)'] is not a file name") }
+            guard !shard.isEmpty, !shard.contains("/"), shard != "..", shard != "." else {
+                throw bad("weight_map['\(name)'] = '\(shard)' is not a file in the checkpoint folder")
+            }
+            weightMap[name] = shard
+        }
+        guard !weightMap.isEmpty else { throw bad("its weight_map is empty") }
+        self.weightMap = weightMap
+    }
+}

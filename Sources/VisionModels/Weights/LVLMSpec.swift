@@ -1,0 +1,87 @@
+import Foundation
+import ActivationStore
+
+/// The vision side of an LVLM checkpoint's `config.json` (llava, llava_next, llava_onevision,
+/// paligemma, internvl): which tower family its `vision_config` is, and what of the tower's output the
+/// language model sees. HF's defaults apply to keys the file leaves out.
+public struct LVLMSpec: Sendable, Equatable {
+    /// The LVLM `model_type`s SinkScope opens, with the tower `model_type` each uses when its
+    /// `vision_config` does not say.
+    public static let towerDefaults: [String: String] = [
+        "llava": "clip_vision_model", "llava_next": "clip_vision_model", "llava_onevision": "siglip_vision_model",
+        "paligemma": "siglip_vision_model", "internvl": "internvl_vision",
+    ]
+    /// Where the tower's tensors sit in the checkpoint, most specific first: transformers 5's
+    /// `save_pretrained` writes `model.vision_tower.` for some classes and `vision_tower.` for others, and
+    /// the hub's files use `vision_tower.`; the tower family then finds its own root (`vision_model.` or none).
+    public static let towerPrefixes = ["model.vision_tower.", "vision_tower."]
+
+    public var family: String
+    /// HF `vision_feature_layer`; nil for families that take `last_hidden_state` (PaliGemma).
+    public var featureLayer: Int?
+    public var selectStrategy: String
+    /// InternVL's `downsample_ratio` (0.5: pixel shuffle 2x2 → 1), else nil.
+    public var downsampleRatio: Double?
+
+    /// Reads the LVLM keys of `object` (a parsed config.json whose `model_type` is `family`).
+    /// - Throws: `ModelError.badConfig` naming `path` when a key has the wrong type.
+    init(family: String, object: [String: Any], path: String) throws {
+        self.family = family
+        func int(_ key: String) throws -> Int? {
+            guard let v = object[key] else { return nil }
+            if v is NSNull { return nil }
+            guard let i = v as? Int else {
+                throw ModelError.badConfig(path: path, reason: "\(key) must be one integer (a list of layers is not supported)")
+            }
+            return i
+        }
+        switch family {
+        case "paligemma":
+            featureLayer = nil
+            selectStrategy = "full"
+        case "llava_onevision":
+            featureLayer = try int("vision_feature_layer") ?? -1
+            selectStrategy = object["vision_feature_select_strategy"] as? String ?? "full"
+        case "internvl":
+            featureLayer = try int("vision_feature_layer") ?? -1
+            selectStrategy = object["vision_feature_select_strategy"] as? String ?? "default"
+            downsampleRatio = object["downsample_ratio"] as? Double ?? 0.5
+        default:
+            featureLayer = try int("vision_feature_layer") ?? -2
+            selectStrategy = object["vision_feature_select_strategy"] as? String ?? "default"
+        }
+        guard ["default", "full"].contains(selectStrategy) else {
+            throw ModelError.badConfig(path: path, reason: "vision_feature_select_strategy '\(selectStrategy)' is not 'default' or 'full'")
+        }
+    }
+
+    /// What reaches the LLM from a tower of `layers` blocks, `prefix` prefix tokens and a `grid` of patches.
+    /// - Throws: `ModelError.badConfig` when the feature layer does not exist.
+    public func info(layers: Int, prefix: Int, grid: [Int], path: String) throws -> LVLMTowerInfo {
+        let source: String, hf: Int?, layer: Int
+        // InternVL reads last_hidden_state for -1 (after its final norm), hidden_states[i] otherwise.
+        if featureLayer == nil || (family == "internvl" && featureLayer == -1) {
+            source = "last_hidden_state"
+            hf = featureLayer
+            layer = layers
+        } else {
+            let i = featureLayer!
+            let resolved = i < 0 ? layers + 1 + i : i
+            guard (0...layers).contains(resolved) else {
+                throw ModelError.badConfig(path: path, reason: "vision_feature_layer \(i) is outside the tower's hidden states 0...\(layers)")
+            }
+            source = "hidden_states[\(i)]"
+            hf = i
+            layer = resolved
+        }
+        var tokens = grid.reduce(1, *) + (selectStrategy == "full" ? prefix : 0)
+        var merge: String?
+        if let ratio = downsampleRatio {
+            let k = Int((1 / ratio).rounded())
+            merge = "pixel_shuffle \(k)x\(k)->1"
+            tokens = grid.reduce(1, *) / (k * k) + (selectStrategy == "full" ? prefix : 0)
+        }
+        return LVLMTowerInfo(family: family, featureSource: source, hfFeatureLayer: hf, layer: layer, selectStrategy: selectStrategy,
+                        tokenMerge: merge, tokensPassed: tokens)
+    }
+}
