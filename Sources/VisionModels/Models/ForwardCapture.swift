@@ -10,12 +10,17 @@ public struct CaptureRequest: Sendable, Equatable {
     public var attentionLayers: Set<Int>
     /// Also return HF's `last_hidden_state`: block L's output after the final LayerNorm (DINOv2, ViT).
     public var finalLayerNorm: Bool
+    /// Also return the patch merger's output (Qwen2.5-VL: what the LLM receives), for families with one.
+    public var merged: Bool
 
-    public init(hiddenLayers: Set<Int>, received: Bool = false, attentionLayers: Set<Int> = [], finalLayerNorm: Bool = false) {
+    public init(
+        hiddenLayers: Set<Int>, received: Bool = false, attentionLayers: Set<Int> = [], finalLayerNorm: Bool = false, merged: Bool = false
+    ) {
         self.hiddenLayers = hiddenLayers
         self.received = received
         self.attentionLayers = attentionLayers
         self.finalLayerNorm = finalLayerNorm
+        self.merged = merged
     }
 
     /// Every layer 0...L, with received attention.
@@ -37,4 +42,6 @@ public struct ImageCapture: Sendable {
     public var attention: [Int: [Float]] = [:]
     /// HF `last_hidden_state` [T, D], when requested and the model has a final LayerNorm.
     public var lastHiddenState: [Float]?
+    /// The patch merger's output [T/4, D_llm] in 2×2-unit row-major order, when requested (Qwen2.5-VL).
+    public var merged: [Float]?
 }

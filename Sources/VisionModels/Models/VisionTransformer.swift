@@ -52,6 +52,8 @@ public struct VisionTransformer: Sendable {
     let blocks: [EncoderBlockWeights]
     /// The norm over every token after the last block (`spec.finalNorm`), or nil.
     let finalNorm: NormWeights?
+    /// Qwen2.5-VL's 2×2 patch merger, the tower's output to the LLM (`CaptureRequest.merged`); nil for other families.
+    var merger: PatchMerger? = nil
 
     /// Token count for an input of `height` × `width` pixels.
     public func tokens(height: Int, width: Int) -> Int {

@@ -22,7 +22,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
         case let .badConfig(path, reason):
             return "The model config \(path) is invalid: \(reason)."
         case let .unsupportedArchitecture(path, modelType):
-            return "The model in \(path) has model_type '\(modelType)'; SinkScope runs dinov2, vit, clip and clip_vision_model."
+            return "The model in \(path) has model_type '\(modelType)'; SinkScope runs dinov2, vit, clip, clip_vision_model, dinov3_vit, qwen2_5_vl and qwen2_5_vl_vision."
         case let .missingWeight(name, source, available):
             let sample = available.prefix(8).joined(separator: ", ")
             return "The weights in \(source) have no tensor '\(name)' (it has \(available.count) tensors: \(sample)\(available.count > 8 ? ", ..." : ""))."

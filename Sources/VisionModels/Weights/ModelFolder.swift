@@ -28,11 +28,15 @@ public struct ModelFolder: Sendable {
         case .dinov2(let c): return try .dinov2(config: c, weights: weights)
         case .vit(let c): return try .vit(config: c, weights: weights)
         case .clipVision(let c): return try .clipVision(config: c, weights: weights)
+        case .dinov3ViT(let c): return try .dinov3ViT(config: c, weights: weights)
+        case .qwen2_5_VLVision(let c): return try .qwen2_5_VLVision(config: c, weights: weights)
         }
     }
 
     public enum Config: Sendable {
         case dinov2(Dinov2Config), vit(ViTConfig), clipVision(CLIPVisionConfig)
+        case dinov3ViT(DINOv3ViTConfig)
+        case qwen2_5_VLVision(Qwen2_5_VLVisionConfig)
     }
 
     /// Parses config.json, dispatching on `model_type` ("clip" uses its `vision_config`).
@@ -58,6 +62,10 @@ public struct ModelFolder: Sendable {
         switch modelType {
         case "dinov2": return .dinov2(try decode(Dinov2Config.self, object))
         case "vit": return .vit(try decode(ViTConfig.self, object))
+        case "dinov3_vit": return .dinov3ViT(try decode(DINOv3ViTConfig.self, object))
+        case "qwen2_5_vl_vision": return .qwen2_5_VLVision(try decode(Qwen2_5_VLVisionConfig.self, object))
+        case "qwen2_5_vl":   // an LVLM checkpoint: only the tower is read
+            return .qwen2_5_VLVision(try decode(Qwen2_5_VLVisionConfig.self, object["vision_config"] ?? [String: Any]()))
         case "clip_vision_model": return .clipVision(try decode(CLIPVisionConfig.self, object))
         case "clip":
             return .clipVision(try decode(CLIPVisionConfig.self, object["vision_config"] ?? [String: Any]()))
