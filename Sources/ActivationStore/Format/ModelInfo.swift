@@ -22,6 +22,8 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var prefixTokens: Int
     /// `[rows, cols]` of patch tokens.
     public var grid: [Int]
+    /// The order the model computes in, when it is not the store's (Qwen2.5-VL); nil otherwise.
+    public var tokenOrder: TokenOrder? = nil
 
     /// T.
     public var tokens: Int { prefixTokens + (grid.count == 2 ? grid[0] * grid[1] : 0) }
@@ -45,6 +47,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         case imageSize = "image_size"
         case hiddenSize = "hidden_size"
         case prefixTokens = "prefix_tokens"
+        case tokenOrder = "token_order"
     }
 
     /// Nil when consistent, else the problem as a phrase.

@@ -32,6 +32,9 @@ public struct ExtractionConfig: Sendable {
     public var progress: Bool
     /// Asset cache for the built-in model (nil: `$SINKSCOPE_CACHE` or ~/.cache/sinkscope).
     public var cache: URL?
+    /// Resize every image to exactly this size (`--image-size HxW`); nil: the model's preprocessing
+    /// (for Qwen2.5-VL, `smart_resize` of a 448 × 448 square). One grid per store.
+    public var imageSize: InputSize? = nil
 
     public init(
         model: String, images: URL, output: URL, labels: URL? = nil, layers: [Int]? = nil, receivedAttention: Bool = false,

@@ -31,7 +31,7 @@ public enum Extractor {
         if let bad = layers.first(where: { !(0...spec.layers).contains($0) }) {
             throw ModelError.badInput(reason: "layer \(bad) does not exist; \(spec.architecture) has hidden states 0...\(spec.layers)")
         }
-        let pipeline = ImagePipeline(preprocessor: try Preprocessor.load(modelDirectory: folder.url, architecture: spec.architecture))
+        let pipeline = ImagePipeline(preprocessor: try preprocessor(folder: folder, model: model, requested: config.imageSize))
         guard let size = pipeline.preprocessor.targetSize else {
             throw ModelError.badInput(reason: "the preprocessing of \(folder.url.path) has no fixed output size (no crop or exact resize), so images would give different token counts")
         }
@@ -40,11 +40,12 @@ public enum Extractor {
         var entries = try ImageSource(path: config.images).items.map { ImageEntry(id: $0.id, source: $0.url.path) }
         if let labels = config.labels { entries = try LabelsTable(url: labels).apply(to: entries) }
 
-        let info = ModelInfo(
+        var info = ModelInfo(
             name: config.model == ModelResolver.builtInName ? config.model : folder.url.lastPathComponent,
             architecture: spec.architecture, patchSize: spec.patchSize, imageSize: size.height, hiddenSize: spec.hiddenSize,
             heads: spec.heads, layers: spec.layers, prefixTokens: spec.prefixTokens,
             grid: [size.height / spec.patchSize, size.width / spec.patchSize])
+        info.tokenOrder = QwenTokenOrder.record(for: spec, gridRows: info.grid[0], gridCols: info.grid[1], merges: model.merger != nil)
         var preprocessing = pipeline.preprocessor.manifestEntry
         preprocessing["model_folder"] = folder.url.path
         if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("conversion.json").path) {
