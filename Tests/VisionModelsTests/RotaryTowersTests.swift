@@ -151,3 +151,16 @@ final class QwenCheckpointFolderTests: XCTestCase {
         XCTAssertTrue(Preprocessor.smartResize(height: 150, width: 190, minPixels: 3136, maxPixels: 40_000) == (140, 196))
     }
 }
+
+final class QwenBadFolderTests: XCTestCase {
+    func testAFolderWithoutTheTowerNamesWhatItFound() {
+        var weights = ModelWeights(source: "ckpt/model.safetensors")
+        weights.set("model.language_model.embed_tokens.weight", shape: [2, 2], values: [0, 0, 0, 0])
+        weights.set("lm_head.weight", shape: [2, 2], values: [0, 0, 0, 0])
+        XCTAssertThrowsError(try VisionTransformer.qwen2_5_VLVision(config: Qwen2_5_VLVisionConfig(), weights: weights)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("no Qwen2.5-VL vision tower"), text)
+            XCTAssertTrue(text.contains("lm_head.") && text.contains("model."), text)
+        }
+    }
+}
