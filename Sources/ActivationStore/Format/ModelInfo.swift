@@ -26,6 +26,8 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var registers: Int = 0
     /// When the tower came from an LVLM folder: what reaches the language model. Nil otherwise.
     public var lvlm: LVLMTowerInfo?
+    /// The order the model computes in, when it is not the store's (Qwen2.5-VL); nil otherwise.
+    public var tokenOrder: TokenOrder? = nil
 
     /// T.
     public var tokens: Int { prefixTokens + (grid.count == 2 ? grid[0] * grid[1] : 0) }
@@ -50,6 +52,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         case hiddenSize = "hidden_size"
         case prefixTokens = "prefix_tokens"
         case registers, lvlm
+        case tokenOrder = "token_order"
     }
 
     public init(from decoder: Decoder) throws {
@@ -65,6 +68,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         grid = try c.decode([Int].self, forKey: .grid)
         registers = try c.decodeIfPresent(Int.self, forKey: .registers) ?? 0
         lvlm = try c.decodeIfPresent(LVLMTowerInfo.self, forKey: .lvlm)
+        tokenOrder = try c.decodeIfPresent(TokenOrder.self, forKey: .tokenOrder)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -80,6 +84,7 @@ public struct ModelInfo: Codable, Sendable, Equatable {
         try c.encode(grid, forKey: .grid)
         if registers > 0 { try c.encode(registers, forKey: .registers) }
         try c.encodeIfPresent(lvlm, forKey: .lvlm)
+        try c.encodeIfPresent(tokenOrder, forKey: .tokenOrder)
     }
 
     /// Nil when consistent, else the problem as a phrase.

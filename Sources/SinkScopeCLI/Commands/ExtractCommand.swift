@@ -75,6 +75,12 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Images per shard file (the manifest is committed after each; default: about 64 MiB per file).")
     var shardSize: Int?
 
+    @Option(help: ArgumentHelp(
+        "Resize every image to exactly HxW, e.g. 448x448 (multiples of 28 for Qwen2.5-VL, of the patch size otherwise).",
+        discussion: "A store has one patch grid; per-image sizes (Qwen's smart_resize per image) are not supported. Default: the model's preprocessing (Qwen2.5-VL: smart_resize of a 448x448 square).",
+        valueName: "HxW"))
+    var imageSize: InputSize?
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -91,12 +97,13 @@ struct ExtractCommand: ParsableCommand {
 
     /// The text `run()` prints (the summary, or JSON with --json).
     func output() throws -> String {
-        let config = ExtractionConfig(
+        var config = ExtractionConfig(
             model: model, images: URL(fileURLWithPath: images), output: outputOptions.url,
             labels: labels.map { URL(fileURLWithPath: $0) }, layers: chosenLayers, receivedAttention: attention,
             keepAttention: keepAttention, hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
             skipBad: skipBad, imagesPerShard: shardSize, progress: outputOptions.progress, cache: EnvironmentSettings.cache,
             shard: shard)
+        config.imageSize = imageSize
         return try outputOptions.render(try Extractor.run(config))
     }
 

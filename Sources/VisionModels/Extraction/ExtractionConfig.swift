@@ -36,6 +36,9 @@ public struct ExtractionConfig: Sendable {
     /// Extract only this part of the image list (`--shard I/N`; see `ShardSpec` for the split);
     /// the store records it so that `StoreMerger` can check the shards of a run.
     public var shard: ShardSpec?
+    /// Resize every image to exactly this size (`--image-size HxW`); nil: the model's preprocessing
+    /// (for Qwen2.5-VL, `smart_resize` of a 448 × 448 square). One grid per store.
+    public var imageSize: InputSize? = nil
 
     public init(
         model: String, images: URL, output: URL, labels: URL? = nil, layers: [Int]? = nil, receivedAttention: Bool = false,

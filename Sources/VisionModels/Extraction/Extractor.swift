@@ -31,7 +31,7 @@ public enum Extractor {
         if let bad = layers.first(where: { !(0...spec.layers).contains($0) }) {
             throw ModelError.badInput(reason: "layer \(bad) does not exist; \(spec.architecture) has hidden states 0...\(spec.layers)")
         }
-        let pipeline = ImagePipeline(preprocessor: try Preprocessor.load(modelDirectory: folder.url, architecture: spec.architecture))
+        let pipeline = ImagePipeline(preprocessor: try preprocessor(folder: folder, model: model, requested: config.imageSize))
         guard let size = pipeline.preprocessor.targetSize else {
             throw ModelError.badInput(reason: "the preprocessing of \(folder.url.path) has no fixed output size (no crop or exact resize), so images would give different token counts")
         }
@@ -49,6 +49,7 @@ public enum Extractor {
             grid: [size.height / spec.patchSize, size.width / spec.patchSize])
         info.registers = spec.embedding.prefix.registers
         info.lvlm = try folder.readLVLM()?.info(layers: spec.layers, prefix: spec.prefixTokens, grid: info.grid, path: folder.configURL.path)
+        info.tokenOrder = QwenTokenOrder.record(for: spec, gridRows: info.grid[0], gridCols: info.grid[1], merges: model.merger != nil)
         var preprocessing = pipeline.preprocessor.manifestEntry
         preprocessing["model_folder"] = folder.url.path
         if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("conversion.json").path) {

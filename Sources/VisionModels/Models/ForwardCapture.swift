@@ -10,12 +10,17 @@ public struct CaptureRequest: Sendable, Equatable {
     public var attentionLayers: Set<Int>
     /// Also return HF's `last_hidden_state`: block L's output after the final LayerNorm (DINOv2, ViT).
     public var finalLayerNorm: Bool
+    /// Also return the patch merger's output (Qwen2.5-VL: what the LLM receives), for families with one.
+    public var merged: Bool
 
-    public init(hiddenLayers: Set<Int>, received: Bool = false, attentionLayers: Set<Int> = [], finalLayerNorm: Bool = false) {
+    public init(
+        hiddenLayers: Set<Int>, received: Bool = false, attentionLayers: Set<Int> = [], finalLayerNorm: Bool = false, merged: Bool = false
+    ) {
         self.hiddenLayers = hiddenLayers
         self.received = received
         self.attentionLayers = attentionLayers
         self.finalLayerNorm = finalLayerNorm
+        self.merged = merged
     }
 
     /// Every layer 0...L, with received attention.
@@ -40,4 +45,6 @@ public struct ImageCapture: Sendable {
     /// [D]: the output of a pooling head that reads the token sequence (SigLIP's attention pool), when the
     /// family has one and `finalLayerNorm` was asked for; not a token, so not in the store's `hidden.{l}`.
     public var pooled: [Float]?
+    /// The patch merger's output [T/4, D_llm] in 2×2-unit row-major order, when requested (Qwen2.5-VL).
+    public var merged: [Float]?
 }

@@ -29,6 +29,8 @@ extension VisionTransformer {
         try checkInput(count: pixels.count, images: n, height: height, width: width)
         let positions = try positionEmbeddings(gridRows: height / spec.patchSize, gridCols: width / spec.patchSize)
         let hooks = capture.hookPoints(blocks: spec.layers)
+        let gh = height / spec.patchSize, gw = width / spec.patchSize
+        let rotary = rotaryTable(gridRows: gh, gridCols: gw)   // nil unless positions are rotary
 
         let x = FloatBuffer(rows * d)          // residual stream [n·T, D]
         let y = FloatBuffer(rows * d)          // normalised input / branch output [n·T, D]
@@ -59,9 +61,15 @@ extension VisionTransformer {
             if let qkNorm = block.qkNorm, let qn = w.queryNorm, let kn = w.keyNorm {   // InternViT's QK-norm
                 qkNormalize(qkv, qkNorm, query: qn, key: kn, rows: rows, width: d, threads: threads)
             }
+            if let rotary { rotate(qkv, table: rotary, images: n, tokens: t, threads: threads) }
             let pattern = hooks.contains(.attnPattern(block: b)) ? (0..<n).map { _ in FloatBuffer(heads * t * t) } : nil
             received.zero()
-            multiHeadAttention(context, qkv, images: n, tokens: t, received: hooks.contains(.attnReceived(block: b)) ? received : nil, probs: pattern, threads: threads)
+            let receivedPartials = hooks.contains(.attnReceived(block: b)) ? received : nil
+            if let windows = attentionWindows(block: b, gridRows: gh, gridCols: gw) {
+                windowedMultiHeadAttention(context, qkv, images: n, tokens: t, windows: windows, received: receivedPartials, probs: pattern, threads: threads)
+            } else {
+                multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern, threads: threads)
+            }
             linear(y.pointer, context.pointer, w.attentionOutput, rows: rows, threads: threads)
             parallelResidual(x, y, scale: w.layerScale1, rows: rows, width: d, threads: threads)
             // MLP half: x += s2 ⊙ MLP(norm2(x))
@@ -99,6 +107,9 @@ extension VisionTransformer {
                 for image in 0..<n { out[image].pooled = head.pool(y.pointer + image * t * d, tokens: t, heads: heads, activation: block.activation) }
             }
         }
+        if capture.merged, let merger {
+            for image in 0..<n { out[image].merged = merger(x.pointer + image * t * d, gridRows: gh, gridCols: gw, width: d, threads: threads) }
+        }
         return out
     }
 
@@ -112,10 +123,16 @@ extension VisionTransformer {
     ) {
         let d = spec.hiddenSize, c = spec.channels, p = spec.patchSize, prefix = spec.embedding.prefix
         let g = (height / p) * (width / p), t = prefix.count + g
-        let patches = FloatBuffer(g * c * p * p)   // [G, C·P·P]
+        var frames = 1
+        if case .conv3d(let tp, _) = spec.embedding.patch { frames = tp }
+        let patches = FloatBuffer(g * c * frames * p * p)   // [G, C·P·P] (Conv3d: [G, C·Tp·P·P])
         for image in 0..<n {
             let xi = x.pointer + image * t * d
-            im2col(patches.pointer, pixels: pixels + image * c * height * width, channels: c, height: height, width: width, patch: p)
+            if frames > 1 {
+                im2colRepeatedFrames(patches.pointer, pixels: pixels + image * c * height * width, channels: c, height: height, width: width, patch: p, frames: frames)
+            } else {
+                im2col(patches.pointer, pixels: pixels + image * c * height * width, channels: c, height: height, width: width, patch: p)
+            }
             linear(xi + prefix.count * d, patches.pointer, embeddings.patch, rows: g, threads: threads)
             if let cls = embeddings.cls { xi.update(from: cls, count: d) }
             if let positions {

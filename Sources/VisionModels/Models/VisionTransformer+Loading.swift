@@ -50,6 +50,16 @@ private struct WeightReader {
         guard let stored = map.tensor(name) else {
             throw ModelError.badConfig(path: weights.source, reason: "the family's weight map has no checkpoint name for \(name)")
         }
+        if let rows = stored.rows {
+            // A row block of a fused tensor: the stored tensor is [k, ...shape.dropFirst()] with k ≥ rows.upperBound.
+            let total = weights.entries[stored.name]?.shape.first ?? 0
+            let fused = try weights.tensor(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
+            guard rows.count == shape[0] else {
+                throw ModelError.badConfig(path: weights.source, reason: "\(name) takes rows \(rows) of \(stored.name), expected \(shape[0]) rows")
+            }
+            let width = shape.dropFirst().reduce(1, *)
+            return Array(fused[(rows.lowerBound * width)..<(rows.upperBound * width)])
+        }
         return try weights.tensor(stored.name, shape: Array(repeating: 1, count: stored.leadingOnes) + shape)
     }
 
@@ -73,9 +83,12 @@ private struct WeightReader {
     }
 
     /// Stacks linears with the same inputs as rows (q | k | v, gate | up) for one matrix product.
+    /// When only some parts have a bias (DINOv3's key has none), the others get zeros in the stacked
+    /// bias: adding 0 is what having no bias means.
     func stacked(_ parts: [LinearWeights]) -> LinearWeights {
         LinearWeights(
-            weight: parts.flatMap(\.weight), bias: parts.allSatisfy { $0.bias != nil } ? parts.flatMap { $0.bias ?? [] } : nil,
+            weight: parts.flatMap(\.weight),
+            bias: parts.contains { $0.bias != nil } ? parts.flatMap { $0.bias ?? [Float](repeating: 0, count: $0.outputs) } : nil,
             outputs: parts.map(\.outputs).reduce(0, +), inputs: parts[0].inputs)
     }
 
@@ -83,7 +96,7 @@ private struct WeightReader {
         let d = spec.hiddenSize, i = spec.intermediateSize, block = spec.block, biases = block.biases
         let norm1 = try norm(block.norm.kind, { .block(b, .norm1, $0) }, width: d)
         let qkv = stacked(try [ParameterName.BlockParameter.query, .key, .value].map {
-            try linear(block: b, $0, outputs: d, inputs: d, bias: biases.qkv)
+            try linear(block: b, $0, outputs: d, inputs: d, bias: $0 == .key ? biases.key ?? biases.qkv : biases.qkv)
         })
         let queryNorm = try block.qkNorm.map { try norm($0.kind, { .block(b, .queryNorm, $0) }, width: d) }
         let keyNorm = try block.qkNorm.map { try norm($0.kind, { .block(b, .keyNorm, $0) }, width: d) }

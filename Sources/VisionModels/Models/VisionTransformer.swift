@@ -54,6 +54,8 @@ public struct VisionTransformer: Sendable {
     let finalNorm: NormWeights?
     /// A pooling head read after the final norm (SigLIP's attention pool), or nil.
     var poolingHead: AttentionPoolWeights? = nil
+    /// Qwen2.5-VL's 2×2 patch merger, the tower's output to the LLM (`CaptureRequest.merged`); nil for other families.
+    var merger: PatchMerger? = nil
 
     /// Token count for an input of `height` × `width` pixels.
     public func tokens(height: Int, width: Int) -> Int {

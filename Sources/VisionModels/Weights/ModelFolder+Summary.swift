@@ -50,6 +50,8 @@ extension ModelFolder {
         case .siglipVision(let c): spec = try c.description(source: source)
         case .internVLVision(let c): spec = try c.description(source: source)
         case .dinov2WithRegisters(let c): spec = try c.description(source: source)
+        case .dinov3ViT(let c): spec = try c.description(source: source)
+        case .qwen2_5_VLVision(let c): spec = try c.description(source: source)
         }
         let registers = spec.embedding.prefix.registers
         let object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: configURL))) as? [String: Any]

@@ -40,17 +40,22 @@ public struct ModelFolder: Sendable {
         case .siglipVision(let c): return try .siglipVision(config: c, weights: weights)
         case .dinov2WithRegisters(let c): return try .dinov2WithRegisters(config: c, weights: weights)
         case .internVLVision(let c): return try .internVLVision(config: c, weights: weights)
+        case .dinov3ViT(let c): return try .dinov3ViT(config: c, weights: weights)
+        case .qwen2_5_VLVision(let c): return try .qwen2_5_VLVision(config: c, weights: weights)
         }
     }
 
     public enum Config: Sendable {
         case dinov2(Dinov2Config), vit(ViTConfig), clipVision(CLIPVisionConfig)
         case siglipVision(SiglipVisionConfig), dinov2WithRegisters(Dinov2WithRegistersConfig), internVLVision(InternVLVisionConfig)
+        case dinov3ViT(DINOv3ViTConfig)
+        case qwen2_5_VLVision(Qwen2_5_VLVisionConfig)
     }
 
     /// The `model_type`s `--model` opens: towers, and LVLMs whose vision tower is one of them.
     public static let supportedModelTypes = [
-        "dinov2", "dinov2_with_registers", "vit", "clip", "clip_vision_model", "siglip", "siglip_vision_model", "internvl_vision",
+        "dinov2", "dinov2_with_registers", "dinov3_vit", "vit", "clip", "clip_vision_model", "siglip", "siglip_vision_model",
+        "internvl_vision", "qwen2_5_vl", "qwen2_5_vl_vision",
     ] + LVLMSpec.towerDefaults.keys.sorted()
 
     /// Parses config.json, dispatching on `model_type` ("clip" and the LVLMs use their `vision_config`).
@@ -65,12 +70,15 @@ public struct ModelFolder: Sendable {
             }
         }
         var towerType = modelType, tower = object
-        if modelType == "clip" || modelType == "siglip" || LVLMSpec.towerDefaults[modelType] != nil {
+        // Qwen2.5-VL's LVLM folder keeps its tower under `visual.`; the family finds that prefix itself.
+        let qwen = modelType == "qwen2_5_vl"
+        if modelType == "clip" || modelType == "siglip" || qwen || LVLMSpec.towerDefaults[modelType] != nil {
             guard let vision = object["vision_config"] as? [String: Any] else {
                 throw ModelError.badConfig(path: path, reason: "model_type '\(modelType)' needs a vision_config object describing its vision tower")
             }
             tower = vision
-            towerType = vision["model_type"] as? String ?? LVLMSpec.towerDefaults[modelType] ?? (modelType == "siglip" ? "siglip_vision_model" : "clip_vision_model")
+            towerType = qwen ? "qwen2_5_vl_vision"
+                : vision["model_type"] as? String ?? LVLMSpec.towerDefaults[modelType] ?? (modelType == "siglip" ? "siglip_vision_model" : "clip_vision_model")
         }
         switch towerType {
         case "dinov2": return .dinov2(try decode(Dinov2Config.self, tower))
@@ -79,6 +87,8 @@ public struct ModelFolder: Sendable {
         case "siglip_vision_model": return .siglipVision(try decode(SiglipVisionConfig.self, tower))
         case "dinov2_with_registers": return .dinov2WithRegisters(try decode(Dinov2WithRegistersConfig.self, tower))
         case "internvl_vision": return .internVLVision(try decode(InternVLVisionConfig.self, tower))
+        case "dinov3_vit": return .dinov3ViT(try decode(DINOv3ViTConfig.self, tower))
+        case "qwen2_5_vl_vision": return .qwen2_5_VLVision(try decode(Qwen2_5_VLVisionConfig.self, tower))
         default: throw ModelError.unsupportedArchitecture(path: path, modelType: towerType)
         }
     }

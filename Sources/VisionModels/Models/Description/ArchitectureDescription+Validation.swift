@@ -25,9 +25,6 @@ extension ArchitectureDescription {
     /// The first described feature the forward does not run yet, in words for `ModelError.notImplemented`;
     /// nil when the forward runs all of it.
     var unimplementedFeature: String? {
-        if case .conv3d = embedding.patch { return "a Conv3d patch embedding" }
-        if case .rotary2D = embedding.positions { return "2-D rotary position embeddings" }
-        if case .windowed = block.attention { return "windowed attention" }
         return nil
     }
 }

@@ -70,7 +70,6 @@ public enum PatchEmbedding: Sendable, Codable, Equatable {
     /// Conv2d(C, D, P, stride P), run as im2col + one matrix product; weight [D, C, P, P], bias [D] or none (CLIP).
     case conv2d(bias: Bool)
     /// Conv3d over `temporalPatch` frames (Qwen2.5-VL, which repeats a still image): weight [D, C, Tp, P, P].
-    /// Not run yet.
     case conv3d(temporalPatch: Int, bias: Bool)
 }
 
@@ -100,7 +99,7 @@ public enum PositionScheme: Sendable, Codable, Equatable {
     /// The same learned embeddings, the grid part resized bicubically to the input grid (DINOv2,
     /// HF's `interpolate_pos_encoding`).
     case interpolated
-    /// 2-D rotary embeddings applied to q and k in every block (Qwen2.5-VL, DINOv3); nothing is added
-    /// to the stream. Not run yet.
-    case rotary2D(theta: Float)
+    /// 2-D rotary embeddings applied to q and k of the patch tokens in every block (Qwen2.5-VL,
+    /// DINOv3); nothing is added to the stream. See `RotaryCoordinates` and `RotaryTable`.
+    case rotary2D(theta: Float, coordinates: RotaryCoordinates = .patchIndex)
 }

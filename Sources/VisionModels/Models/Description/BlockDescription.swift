@@ -60,7 +60,9 @@ public enum AttentionPattern: Sendable, Codable, Equatable {
     /// Every token attends to every token of its image.
     case full
     /// Tokens attend within windows of `window` × `window` patches, except in the blocks listed in
-    /// `fullAttentionBlocks` (0-based), which attend fully (Qwen2.5-VL). Not run yet.
+    /// `fullAttentionBlocks` (0-based), which attend fully (Qwen2.5-VL). Windows tile the patch grid
+    /// from its top-left corner (the last row and column of windows may be smaller); prefix tokens,
+    /// if any, attend only among themselves in windowed blocks.
     case windowed(window: Int, fullAttentionBlocks: [Int])
 }
 
@@ -69,11 +71,15 @@ public struct BlockBiases: Sendable, Codable, Equatable {
     public var qkv: Bool
     public var attentionOutput: Bool
     public var mlp: Bool
+    /// The key projection's bias when it differs from q and v (DINOv3: `key_bias = false` while
+    /// `query_bias` and `value_bias` are true); nil means the same as `qkv`.
+    public var key: Bool?
 
-    public init(qkv: Bool, attentionOutput: Bool, mlp: Bool) {
+    public init(qkv: Bool, attentionOutput: Bool, mlp: Bool, key: Bool? = nil) {
         self.qkv = qkv
         self.attentionOutput = attentionOutput
         self.mlp = mlp
+        self.key = key
     }
 
     public static let all = BlockBiases(qkv: true, attentionOutput: true, mlp: true)

@@ -49,10 +49,14 @@ public enum ParameterPart: String, Hashable, Sendable {
 public struct CheckpointTensor: Sendable, Equatable {
     public var name: String
     public var leadingOnes: Int
+    /// For a parameter stored inside a fused tensor (Qwen2.5-VL's `attn.qkv` [3D, D]): the rows of
+    /// the stored tensor's first axis that hold it (q is 0..<D, k D..<2D, v 2D..<3D); nil for a whole tensor.
+    public var rows: Range<Int>?
 
-    public init(_ name: String, leadingOnes: Int = 0) {
+    public init(_ name: String, leadingOnes: Int = 0, rows: Range<Int>? = nil) {
         self.name = name
         self.leadingOnes = leadingOnes
+        self.rows = rows
     }
 }
 
