@@ -11,6 +11,7 @@ enum CommandRegistry {
         ProbeCommand.self,
         BenchCommand.self,
         ExtractCommand.self,
+        InterveneCommand.self,
         ReportCommand.self,
         CompareCommand.self,
         PathwayCommand.self,

@@ -32,12 +32,16 @@ public struct ExtractionConfig: Sendable {
     public var progress: Bool
     /// Asset cache for the built-in model (nil: `$SINKSCOPE_CACHE` or ~/.cache/sinkscope).
     public var cache: URL?
+    /// Run every batch clean, then again with this intervention's hooks into the store (`intervene`).
+    public var intervention: (any BatchIntervention)?
 
     public init(
         model: String, images: URL, output: URL, labels: URL? = nil, layers: [Int]? = nil, receivedAttention: Bool = false,
         keepAttention: Bool = false, hiddenDType: DType = .f16, batchSize: Int = 8, threads: Int = 2, skipBad: Bool = false,
-        imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil
+        imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil,
+        intervention: (any BatchIntervention)? = nil
     ) {
+        self.intervention = intervention
         self.model = model
         self.images = images
         self.output = output
