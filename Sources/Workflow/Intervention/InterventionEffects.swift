@@ -50,7 +50,7 @@ public struct InterventionEffects: Codable, Sendable, Equatable {
         public var ordinaryPatches: Change
         /// Share of the freed attention (clean − intervened received of the selection) each group gained.
         public var freed: Double
-        public var toCLS: Double?
+        public var toCls: Double?
         public var toRegisters: Double?
         public var toOtherSinks: Double
         public var toOrdinaryPatches: Double

@@ -190,7 +190,7 @@ struct AttentionSums {
         return .init(
             selected: perImage(selected), cls: hasCLS ? perImage(cls) : nil, registers: hasRegisters ? perImage(registers) : nil,
             otherSinks: perImage(otherSinks), ordinaryPatches: perImage(ordinary), freed: freed / n,
-            toCLS: hasCLS ? share(cls) : nil, toRegisters: hasRegisters ? share(registers) : nil,
+            toCls: hasCLS ? share(cls) : nil, toRegisters: hasRegisters ? share(registers) : nil,
             toOtherSinks: share(otherSinks), toOrdinaryPatches: share(ordinary))
     }
 }
