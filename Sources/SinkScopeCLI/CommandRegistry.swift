@@ -12,6 +12,7 @@ enum CommandRegistry {
         BenchCommand.self,
         ExtractCommand.self,
         InterveneCommand.self,
+        NeuronsCommand.self,
         ReportCommand.self,
         CompareCommand.self,
         PathwayCommand.self,

@@ -100,3 +100,39 @@ final class InterveneCommandTests: XCTestCase {
         XCTAssertEqual(try StoreReader(url: out).images.count, 3)
     }
 }
+
+/// `sinkscope neurons` on the tiny ViT: the ranking is sorted, its means are consistent, bad input refused.
+final class NeuronsCommandTests: XCTestCase {
+    override func setUp() { setenv("SINKSCOPE_NO_PROGRESS", "1", 1) }
+
+    func testRanksNeuronsByTheirActivationAtTheOutliers() throws {
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = root.appendingPathComponent("images"), model = root.appendingPathComponent("tiny-vit")
+        for dir in [images, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
+            .filter { $0.hasSuffix(".png") }.sorted().prefix(3)
+        try XCTSkipIf(sources.count < 3, "needs three PNG fixtures in Tests/Fixtures/images/decode")
+        for name in sources {
+            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(name))
+        }
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
+        }
+        try Data(#"{"size": {"height": 32, "width": 32}}"#.utf8).write(to: model.appendingPathComponent("preprocessor_config.json"))
+        func neurons(_ extra: [String]) throws -> String {
+            let command = try SinkScopeCommand.parseAsRoot(["neurons", "--model", model.path, "--images", images.path] + extra)
+            return try XCTUnwrap(command as? NeuronsCommand).output()
+        }
+        let text = try neurons(["--outliers", "2", "--top", "5", "--json"])
+        let ranking = try JSONDecoder().decode(NeuronRanking.self, from: Data(text.utf8))
+        XCTAssertEqual(ranking.images, 3)
+        XCTAssertEqual(ranking.outlierLayer, 2)
+        XCTAssertEqual(ranking.neurons.count, 5)
+        XCTAssertEqual(ranking.neurons.map(\.score), ranking.neurons.map(\.score).sorted(by: >))
+        for r in ranking.neurons { XCTAssertEqual(r.score, r.outlierMean - r.otherMean, accuracy: 1e-9) }
+        XCTAssertThrowsError(try neurons(["--outlier-layer", "5"])) {
+            XCTAssertEqual(CLI.message($0), "--outlier-layer 5 does not exist; ViTModel has blocks' outputs 1...2.")
+        }
+    }
+}

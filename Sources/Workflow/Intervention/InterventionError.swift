@@ -8,6 +8,7 @@ public enum InterventionError: Error, Equatable, CustomStringConvertible, Locali
     case layerOutOfRange(layer: Int, layers: Int, architecture: String)
     case noAttentionAtLayer0
     case outputExists(String)
+    case outlierLayerOutOfRange(layer: Int, layers: Int, architecture: String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum InterventionError: Error, Equatable, CustomStringConvertible, Locali
             return "--at layer \(layer) does not exist; \(architecture) has layers 0...\(layers)."
         case .noAttentionAtLayer0:
             return "--do knockout acts in a block's attention, and layer 0 (the embeddings) has none; use --at 1 or later."
+        case let .outlierLayerOutOfRange(layer, layers, architecture):
+            return "--outlier-layer \(layer) does not exist; \(architecture) has blocks' outputs 1...\(layers)."
         case .outputExists(let path):
             return "The output \(path) already exists; intervene writes a new store, so choose another --out or remove it."
         }
