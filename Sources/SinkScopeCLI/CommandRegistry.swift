@@ -12,6 +12,8 @@ enum CommandRegistry {
         BenchCommand.self,
         ExtractCommand.self,
         MergeCommand.self,
+        InterveneCommand.self,
+        NeuronsCommand.self,
         ReportCommand.self,
         CompareCommand.self,
         PathwayCommand.self,

@@ -39,12 +39,16 @@ public struct ExtractionConfig: Sendable {
     /// Resize every image to exactly this size (`--image-size HxW`); nil: the model's preprocessing
     /// (for Qwen2.5-VL, `smart_resize` of a 448 × 448 square). One grid per store.
     public var imageSize: InputSize? = nil
+    /// Run every batch clean, then again with this intervention's hooks into the store (`intervene`).
+    public var intervention: (any BatchIntervention)?
 
     public init(
         model: String, images: URL, output: URL, labels: URL? = nil, layers: [Int]? = nil, receivedAttention: Bool = false,
         keepAttention: Bool = false, hiddenDType: DType = .f16, batchSize: Int = 8, threads: Int = 2, skipBad: Bool = false,
-        imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil, shard: ShardSpec? = nil
+        imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil, shard: ShardSpec? = nil,
+        intervention: (any BatchIntervention)? = nil
     ) {
+        self.intervention = intervention
         self.model = model
         self.images = images
         self.output = output

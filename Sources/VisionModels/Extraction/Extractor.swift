@@ -36,6 +36,7 @@ public enum Extractor {
             throw ModelError.badInput(reason: "the preprocessing of \(folder.url.path) has no fixed output size (no crop or exact resize), so images would give different token counts")
         }
         _ = try model.positionEmbeddings(gridRows: size.height / spec.patchSize, gridCols: size.width / spec.patchSize)
+        try config.intervention?.prepare(model: model, tokens: model.tokens(height: size.height, width: size.width))
 
         var entries = try ImageSource(path: config.images).items.map { ImageEntry(id: $0.id, source: $0.url.path) }
         if let labels = config.labels { entries = try LabelsTable(url: labels).apply(to: entries) }
@@ -69,6 +70,7 @@ public enum Extractor {
         let capture = CaptureRequest(
             hiddenLayers: Set(layers), received: config.receivedAttention,
             attentionLayers: config.keepAttention ? Set(1...spec.layers) : [])
+        let runCapture = config.intervention.map { capture.union($0.intervenedCapture) } ?? capture
         let bar = ProgressBar(total: pending.count, unit: "images", label: "extract", enabled: config.progress)
         var skipped: [SkippedImage] = []
         var sinceCommit = 0
@@ -94,11 +96,21 @@ public enum Extractor {
                     }
                 }
                 guard !good.isEmpty else { continue }
+                var hooks = ForwardHooks(), clean: [ImageCapture] = []
+                if let intervention = config.intervention {
+                    clean = try model.forward(
+                        pixels: pixels, images: good.count, height: size.height, width: size.width,
+                        capture: intervention.cleanCapture, threads: config.threads)
+                    hooks = try intervention.hooks(batch: good, clean: clean)
+                }
                 let captures = try model.forward(
-                    pixels: pixels, images: good.count, height: size.height, width: size.width, capture: capture, threads: config.threads)
+                    pixels: pixels, images: good.count, height: size.height, width: size.width, capture: runCapture,
+                    threads: config.threads, hooks: hooks)
+                try config.intervention?.observe(batch: good, clean: clean, intervened: captures)
                 for (entry, c) in zip(good, captures) {
                     try writer.append(ImageActivations(
-                        image: entry, hidden: c.hidden, received: config.receivedAttention ? c.received : nil,
+                        image: entry, hidden: runCapture == capture ? c.hidden : c.hidden.filter { capture.hiddenLayers.contains($0.key) },
+                        received: config.receivedAttention ? c.received : nil,
                         attention: config.keepAttention ? c.attention : nil))
                 }
                 extracted += good.count

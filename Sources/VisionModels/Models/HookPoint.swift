@@ -10,6 +10,12 @@
 public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     /// `embed` [n, T, D]: the stream entering block 0 (after CLIP's pre-norm) = hidden.0.
     case embed
+    /// `blocks.{b}.resid_pre` [n, T, D]: the stream entering block b (= hidden.{b}); hooks only.
+    case residPre(block: Int)
+    /// `blocks.{b}.attn.logits` [n, H, T, T]: scaled q·k scores before the softmax; hooks only.
+    case attnLogits(block: Int)
+    /// `blocks.{b}.attn.v` [n, T, D]: the value vectors (heads side by side); hooks only.
+    case attnValues(block: Int)
     /// `blocks.{b}.attn.pattern` [n, H, T, T]: attention probabilities (head, query, key).
     case attnPattern(block: Int)
     /// `blocks.{b}.attn.received` [n, T]: head-mean column sums of the pattern (attention received).
@@ -30,6 +36,9 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .embed: return "embed"
+        case .residPre(let b): return "blocks.\(b).resid_pre"
+        case .attnLogits(let b): return "blocks.\(b).attn.logits"
+        case .attnValues(let b): return "blocks.\(b).attn.v"
         case .attnPattern(let b): return "blocks.\(b).attn.pattern"
         case .attnReceived(let b): return "blocks.\(b).attn.received"
         case .attnOut(let b): return "blocks.\(b).attn.out"
@@ -68,7 +77,7 @@ extension ImageCapture {
         case .attnPattern(let b): attention[b + 1] = values
         case .attnReceived(let b): received[b + 1] = values
         case .finalNorm: lastHiddenState = values
-        case .attnOut, .residMid, .mlpPost, .mlpOut: break
+        case .attnOut, .residMid, .mlpPost, .mlpOut, .residPre, .attnLogits, .attnValues: break
         }
     }
 }

@@ -18,7 +18,11 @@ extension VisionTransformer {
     ///     held at one thread during the pass and restored afterwards.
     /// - Throws: `ModelError.notImplemented` for a described feature the forward does not run yet,
     ///   `ModelError.badInput` when the sizes do not fit.
-    public func forward(pixels: [Float], images n: Int, height: Int, width: Int, capture: CaptureRequest, threads: Int = 1) throws
+    ///   - hooks: functions run at named points (interventions, extra captures); see `ForwardHooks`.
+    public func forward(
+        pixels: [Float], images n: Int, height: Int, width: Int, capture: CaptureRequest, threads: Int = 1,
+        hooks attached: ForwardHooks = ForwardHooks()
+    ) throws
         -> [ImageCapture]
     {
         if let feature = spec.unimplementedFeature {
@@ -52,12 +56,15 @@ extension VisionTransformer {
         pixels.withUnsafeBufferPointer { px in
             embed(x, pixels: px.baseAddress!, images: n, height: height, width: width, positions: positions, threads: threads)
         }
+        attached.run(.embed, x.pointer, images: n, tokens: t, width: d)
         record(.embed, x, norms, tokens: t, hooks: hooks, threads: threads, into: &out)
 
         for (b, w) in blocks.enumerated() {
+            attached.run(.residPre(block: b), x.pointer, images: n, tokens: t, width: d)
             // Attention half: x += s1 ⊙ W_o · MultiHeadAttention(norm1(x))
             normalize(y, x, block.norm, w.norm1, rows: rows, width: d, threads: threads)
             linear(qkv.pointer, y.pointer, w.qkv, rows: rows, threads: threads)
+            attached.run(.attnValues(block: b), qkv.pointer + 2 * d, images: n, tokens: t, width: d, stride: 3 * d)
             if let qkNorm = block.qkNorm, let qn = w.queryNorm, let kn = w.keyNorm {   // InternViT's QK-norm
                 qkNormalize(qkv, qkNorm, query: qn, key: kn, rows: rows, width: d, threads: threads)
             }
@@ -65,12 +72,19 @@ extension VisionTransformer {
             let pattern = hooks.contains(.attnPattern(block: b)) ? (0..<n).map { _ in FloatBuffer(heads * t * t) } : nil
             received.zero()
             let receivedPartials = hooks.contains(.attnReceived(block: b)) ? received : nil
+            let logitsHook = attached.scores[.attnLogits(block: b)], patternHook = attached.scores[.attnPattern(block: b)]
             if let windows = attentionWindows(block: b, gridRows: gh, gridCols: gw) {
+                // Score hooks (knockout) act on a full [T, T] map; windowed blocks compute per window.
+                guard logitsHook == nil, patternHook == nil else {
+                    throw ModelError.notImplemented(architecture: spec.architecture, feature: "attention-score interventions in windowed blocks")
+                }
                 windowedMultiHeadAttention(context, qkv, images: n, tokens: t, windows: windows, received: receivedPartials, probs: pattern, threads: threads)
             } else {
-                multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern, threads: threads)
+                multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern, threads: threads,
+                                   logitsHook: logitsHook, patternHook: patternHook)
             }
             linear(y.pointer, context.pointer, w.attentionOutput, rows: rows, threads: threads)
+            attached.run(.attnOut(block: b), y.pointer, images: n, tokens: t, width: d)
             parallelResidual(x, y, scale: w.layerScale1, rows: rows, width: d, threads: threads)
             // MLP half: x += s2 ⊙ MLP(norm2(x))
             normalize(y, x, block.norm, w.norm2, rows: rows, width: d, threads: threads)
@@ -88,9 +102,11 @@ extension VisionTransformer {
                         activation: block.activation)
                 }
             }
+            attached.run(.mlpPost(block: b), mlp.pointer, images: n, tokens: t, width: ffn)
             linear(y.pointer, mlp.pointer, w.fc2, rows: rows, threads: threads)
             parallelResidual(x, y, scale: w.layerScale2, rows: rows, width: d, threads: threads)
 
+            attached.run(.residPost(block: b), x.pointer, images: n, tokens: t, width: d)
             record(.residPost(block: b), x, norms, tokens: t, hooks: hooks, threads: threads, into: &out)
             for image in 0..<n {
                 if let pattern { out[image].keep(.attnPattern(block: b), pattern[image].array(count: heads * t * t)) }

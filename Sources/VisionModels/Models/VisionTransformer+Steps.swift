@@ -59,9 +59,10 @@ extension VisionTransformer {
     ///   - qkv: [n·T, 3D].
     ///   - received: [n, H, T] zeroed partials (head h of image i at (i·H + h)·T), or nil.
     ///   - probs: per image [H, T, T], or nil.
+    ///   - logitsHook, patternHook: `ForwardHooks` scores hooks run on each head's logits / probabilities.
     func multiHeadAttention(
         _ context: FloatBuffer, _ qkv: FloatBuffer, images n: Int, tokens t: Int, received: FloatBuffer?, probs: [FloatBuffer]?,
-        threads: Int
+        threads: Int, logitsHook: ScoresHook? = nil, patternHook: ScoresHook? = nil
     ) {
         let d = spec.hiddenSize, heads = spec.heads
         parallelFor(n * heads, threads: threads) { tasks in
@@ -71,7 +72,9 @@ extension VisionTransformer {
                 attentionHead(
                     context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, head: head, tokens: t, heads: heads,
                     width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scratch.pointer,
-                    received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads))
+                    received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads),
+                    logitsHook: logitsHook.map { hook in { hook($0, image, head, t) } },
+                    patternHook: patternHook.map { hook in { hook($0, image, head, t) } })
             }
         }
     }

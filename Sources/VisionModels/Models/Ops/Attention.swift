@@ -29,15 +29,19 @@ func attention(
 /// - Parameters:
 ///   - scores: [T, T], holds this head's probabilities on return.
 ///   - received: [T] or nil; gets += receivedWeight · (column sums of the probabilities).
+///   - logitsHook, patternHook: run on the [T, T] scores before / after the softmax (interventions).
 func attentionHead(
     _ out: UnsafeMutablePointer<Float>, qkv: UnsafePointer<Float>, head: Int, tokens t: Int, heads h: Int, width d: Int,
-    scores s: UnsafeMutablePointer<Float>, received: UnsafeMutablePointer<Float>?, receivedWeight: Float
+    scores s: UnsafeMutablePointer<Float>, received: UnsafeMutablePointer<Float>?, receivedWeight: Float,
+    logitsHook: ((UnsafeMutablePointer<Float>) -> Void)? = nil, patternHook: ((UnsafeMutablePointer<Float>) -> Void)? = nil
 ) {
     let hd = d / h, ld = 3 * d
     let q = qkv + head * hd, k = qkv + d + head * hd, v = qkv + 2 * d + head * hd
     // S[T, T] = Q_h[T, hd] · K_h[T, hd]ᵀ / √hd — A no transpose, B transposed, both read in q | k | v (lda = ldb = 3D).
     sgemm(transposeB: true, m: t, n: t, k: hd, alpha: 1 / Float(hd).squareRoot(), a: q, lda: ld, b: k, ldb: ld, beta: 0, c: s, ldc: t)
+    logitsHook?(s)
     softmaxRows(s, rows: t, width: t)
+    patternHook?(s)
     if let received {
         // received[T] += w · Pᵀ[T, T] · 1 — the column sums as one sgemv (P stored [T, T], transposed).
         onesVector(t).withUnsafeBufferPointer { ones in

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SinkAnalysis
+import VisionModels
+import Workflow
+
+/// `sinkscope intervene --model M --images DIR --out STORE --tokens SELECTOR --at LAYERS --do KIND`:
+/// run a ViT with chosen tokens zeroed, mean-replaced or knocked out, into a store + effects.json.
+struct InterveneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intervene",
+        abstract: "Run a ViT with chosen tokens ablated or knocked out; write the store and effects.json vs the clean run.",
+        discussion: """
+            Every batch runs twice: clean, then with the intervention; the intervened run is written \
+            as an ordinary store (detect, probe and report read it unchanged) and effects.json beside \
+            its manifest compares the two per layer (cosines of CLS, pooled and patch tokens, norm \
+            changes, where the attention a knockout frees goes, the final output's change).
+
+            --tokens: cls, registers, prefix, sinks:METHOD (found per image on the clean run at the \
+            same layer with the detector options, e.g. sinks:attention --m 10 --include-prefix), or \
+            tokens:3,17 (patch-grid positions, row-major from 0).
+            --do zero: after block l the tokens' hidden.{l} is 0 (later blocks recompute them); mean: \
+            replaced by the mean of the image's other patch tokens; knockout: in block l no other \
+            query attends to them (logits −∞ before the softmax); none: the clean run (the store \
+            equals extract's).
+            --at: store layers (0 = embeddings, l = block l), 'all' for every layer the kind acts at.
+
+            Example:
+              sinkscope intervene --model dinov2-small --images ~/.cache/sinkscope/photos \\
+                --out runs/cls-knockout --tokens cls --at 1,2,3,4,5,6,7,8,9,10,11 --do knockout --attention
+            """)
+
+    @Option(help: "dinov2-small (built in) or the path of a HuggingFace model folder.")
+    var model: String
+
+    @Option(help: "A directory of images or a text file with one path per line.")
+    var images: String
+
+    @Option(help: "A labels CSV with a header 'image,<column>,...'.")
+    var labels: String?
+
+    @Option(help: "Which tokens: cls, registers, prefix, sinks:METHOD or tokens:3,17.")
+    var tokens: String
+
+    @Option(help: "Store layers to act at: 'all' or a comma list such as 1,2,3.")
+    var at: LayerSelection = .all
+
+    @Option(name: .customLong("do"), help: "What to do: none, zero, mean or knockout.")
+    var action: String
+
+    @Flag(help: "Store the attention received by each token, received.{l} [n, T].")
+    var attention = false
+
+    @Option(help: "Hidden-state dtype in the store: f16 or f32.")
+    var dtype: String = "f16"
+
+    @Option(help: "Images per forward pass.")
+    var batch: Int = 8
+
+    @Option(help: "Threads for BLAS, decoding and attention.")
+    var threads: Int = 2
+
+    @OptionGroup(title: "Sink detection (for sinks:METHOD and the other sinks freed attention goes to)")
+    var detectorOptions: DetectorOptions
+
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch).") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
+        guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, got '\(dtype)'.") }
+        guard InterventionKind(rawValue: action) != nil else {
+            throw ValidationError("--do must be one of \(InterventionKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(action)'.")
+        }
+    }
+
+    func output() throws -> String {
+        let selector = try TokenSelector(parsing: tokens)
+        var options = detectorOptions
+        if case .sinks(let method) = selector { options.method = method }
+        let detector: (any SinkDetector)? = try options.detector()
+        let extraction = ExtractionConfig(
+            model: model, images: URL(fileURLWithPath: images), output: outputOptions.url,
+            labels: labels.map { URL(fileURLWithPath: $0) }, receivedAttention: attention,
+            hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
+            progress: outputOptions.progress, cache: EnvironmentSettings.cache)
+        let config = InterventionConfig(
+            extraction: extraction, kind: InterventionKind(rawValue: action)!, selector: selector,
+            layers: at.layers.map { Array(Set($0)).sorted() }, detector: detector)
+        return try outputOptions.render(try InterventionRun.run(config))
+    }
+
+    func run() throws {
+        print(try output())
+    }
+}
+
+extension InterventionSummary: CommandOutput {
+    var tableText: String { text }
+}

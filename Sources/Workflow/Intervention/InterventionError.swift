@@ -1,0 +1,33 @@
+import Foundation
+
+/// Why `sinkscope intervene` refuses to run or stops; one sentence each, and nothing is written.
+public enum InterventionError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    case badSelector(String)
+    case noSuchTokens(selector: String, architecture: String, what: String)
+    case emptySelection(selector: String, image: String, layer: Int)
+    case layerOutOfRange(layer: Int, layers: Int, architecture: String)
+    case noAttentionAtLayer0
+    case outputExists(String)
+    case outlierLayerOutOfRange(layer: Int, layers: Int, architecture: String)
+
+    public var description: String {
+        switch self {
+        case .badSelector(let s):
+            return "--tokens '\(s)' must be cls, registers, prefix, sinks:METHOD or tokens:3,17 (grid positions from 0)."
+        case let .noSuchTokens(selector, architecture, what):
+            return "--tokens \(selector) selects nothing: \(architecture) has \(what)."
+        case let .emptySelection(selector, image, layer):
+            return "--tokens \(selector) matches no token of image '\(image)' at layer \(layer); loosen the detector or choose other layers."
+        case let .layerOutOfRange(layer, layers, architecture):
+            return "--at layer \(layer) does not exist; \(architecture) has layers 0...\(layers)."
+        case .noAttentionAtLayer0:
+            return "--do knockout acts in a block's attention, and layer 0 (the embeddings) has none; use --at 1 or later."
+        case let .outlierLayerOutOfRange(layer, layers, architecture):
+            return "--outlier-layer \(layer) does not exist; \(architecture) has blocks' outputs 1...\(layers)."
+        case .outputExists(let path):
+            return "The output \(path) already exists; intervene writes a new store, so choose another --out or remove it."
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
