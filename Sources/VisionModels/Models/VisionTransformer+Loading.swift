@@ -52,7 +52,7 @@ private struct WeightReader {
         }
         if let rows = stored.rows {
             // A row block of a fused tensor: the stored tensor is [k, ...shape.dropFirst()] with k ≥ rows.upperBound.
-            let total = weights.entries[stored.name]?.shape.first ?? 0
+            let total = weights.shape(of: stored.name)?.first ?? 0
             let fused = try weights.tensor(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
             guard rows.count == shape[0] else {
                 throw ModelError.badConfig(path: weights.source, reason: "\(name) takes rows \(rows) of \(stored.name), expected \(shape[0]) rows")

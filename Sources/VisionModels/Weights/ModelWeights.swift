@@ -36,6 +36,13 @@ public struct ModelWeights: Sendable {
 
     public func contains(_ name: String) -> Bool { entries[name] != nil || mapped[name] != nil }
 
+    /// The stored shape of `name` (in memory or memory-mapped) without reading its values; nil when absent.
+    public func shape(of name: String) -> [Int]? {
+        if let e = entries[name] { return e.shape }
+        if let m = mapped[name] { return try? m.file.info(m.name).shape }
+        return nil
+    }
+
     public mutating func set(_ name: String, shape: [Int], values: [Float]) {
         precondition(shape.reduce(1, *) == values.count, "internal: \(name) shape \(shape) vs \(values.count) values")
         entries[name] = Entry(shape: shape, values: values)
