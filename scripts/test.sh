@@ -30,6 +30,16 @@ if [ -n "$summary" ]; then
     if echo "$summary" | grep -qE "[0-9]+ tests? skipped"; then
         skipped=$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')
     fi
-    echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"
+    # Why tests skipped, grouped: "PyPI unreachable: ..." (scripts/setup-python.sh could not reach
+    # the index), or the sentence the test gave.
+    reasons=$(grep -aE ": Test skipped - " "$LOG" | sed -E 's/.*: Test skipped - //' \
+        | sed -E 's/^(PyPI unreachable):.*/\1 (scripts\/setup-python.sh)/' | sort | uniq -c | sort -rn \
+        | awk '{n=$1; $1=""; sub(/^ /, ""); printf "%s%d: %s", (NR>1 ? "; " : ""), n, $0}')
+    echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped${reasons:+ ($reasons)}"
+fi
+# The fuzz smoke: every reader's libFuzzer target for ~20 s, after replaying its regression inputs
+# (scripts/fuzz.sh; FUZZ_SECONDS=0 replays only).
+if ! bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; then
+    echo "fuzz smoke failed (logs in .build-fuzz/logs)"; status=1
 fi
 exit "$status"
