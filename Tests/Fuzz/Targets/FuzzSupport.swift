@@ -14,7 +14,7 @@ let fuzzScratch: URL = {
 func fuzzFile(_ name: String, _ data: UnsafeRawBufferPointer) -> URL {
     let url = fuzzScratch.appendingPathComponent(name)
     try? FileManager.default.removeItem(at: url)
-    FileManager.default.createFile(atPath: url.path, contents: Data(data))
+    _ = FileManager.default.createFile(atPath: url.path, contents: Data(data))
     return url
 }
 
