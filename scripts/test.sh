@@ -20,20 +20,28 @@ set +e
 swift test 2>&1 | tee "$LOG" | grep -vE "^Test Case .* (started|passed)"
 status="${PIPESTATUS[0]}"
 set -e
-# The suite is XCTest; Swift Testing's own closing line reports 0 tests, so end with the XCTest
-# totals (the last "Executed" line is the whole run) as a plain "N passed, N failed" line.
 # The Slurm self-test (scripts/slurm/selftest.sh): a real single-node Slurm runs the sharded
 # extraction as a job array. Exit 77 = skipped (it printed why), counted as skipped, not passed.
 set +e
 bash scripts/slurm/selftest.sh
 slurm_status=$?
 set -e
-slurm_passed=0; slurm_failed=0; slurm_skipped=0
+extra_passed=0; extra_failed=0; extra_skipped=0; extra_reasons=""
 case "$slurm_status" in
-    0) slurm_passed=1 ;;
-    77) slurm_skipped=1 ;;
-    *) slurm_failed=1; [ "$status" = 0 ] && status=1 ;;
+    0) extra_passed=$((extra_passed + 1)) ;;
+    77) extra_skipped=$((extra_skipped + 1)); extra_reasons="1: the Slurm self-test (it printed why)" ;;
+    *) extra_failed=$((extra_failed + 1)); status=1 ;;
 esac
+# The fuzz smoke: every reader's libFuzzer target for ~20 s, after replaying its regression inputs
+# (scripts/fuzz.sh; FUZZ_SECONDS=0 replays only). Counted as one test.
+if bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"; then
+    extra_passed=$((extra_passed + 1))
+else
+    echo "fuzz smoke failed (logs in .build-fuzz/logs)"; extra_failed=$((extra_failed + 1)); status=1
+fi
+# The suite is XCTest; Swift Testing's own closing line reports 0 tests, so end with the XCTest
+# totals (the last "Executed" line is the whole run) plus the Slurm self-test and the fuzz smoke
+# as a plain "N passed, N failed, N skipped" line, with why tests skipped, grouped.
 summary=$(grep -aE "Executed [0-9]+ tests?, with " "$LOG" | tail -1)
 if [ -n "$summary" ]; then
     total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
@@ -42,6 +50,11 @@ if [ -n "$summary" ]; then
     if echo "$summary" | grep -qE "[0-9]+ tests? skipped"; then
         skipped=$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')
     fi
-    echo "tests: $((total - failed - skipped + slurm_passed)) passed, $((failed + slurm_failed)) failed, $((skipped + slurm_skipped)) skipped (the Slurm self-test included)"
+    # "PyPI unreachable: ..." (scripts/setup-python.sh could not reach the index), or the sentence the test gave.
+    reasons=$(grep -aE ": Test skipped - " "$LOG" | sed -E 's/.*: Test skipped - //' \
+        | sed -E 's/^(PyPI unreachable):.*/\1 (scripts\/setup-python.sh)/' | sort | uniq -c | sort -rn \
+        | awk '{n=$1; $1=""; sub(/^ /, ""); printf "%s%d: %s", (NR>1 ? "; " : ""), n, $0}')
+    [ -n "$extra_reasons" ] && reasons="${reasons:+$reasons; }$extra_reasons"
+    echo "tests: $((total - failed - skipped + extra_passed)) passed, $((failed + extra_failed)) failed, $((skipped + extra_skipped)) skipped${reasons:+ ($reasons)}"
 fi
 exit "$status"
