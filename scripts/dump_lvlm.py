@@ -188,7 +188,7 @@ def predict_memory(config, family, params, dtype, sequence, crops, keep_layers, 
     """Bytes the run needs on its device, before it starts (docs/lvlm.md, "Memory"):
     weights N*b, plus the largest per-layer working set of one image's forward:
     LLM b*(2*H*S^2 + S*(6*Dm + 3*I)), ViT b*C*(2*Hv*Tv^2 + Tv*(6*Dv + 3*Iv)),
-    the kept visual hidden states 4*|layers|*K*Dm and the logit lens 4*256*V."""
+    the kept hidden states 4*|layers|*S*Dm (S bounds the K visual tokens) and the logit lens 4*256*V."""
     b = {"float32": 4, "float16": 2, "bfloat16": 2}[dtype]
     t = config.get("text_config", config)
     v = config.get("vision_config", {})
