@@ -18,6 +18,8 @@ import json
 import os
 import sys
 
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local folders only: never reach a model hub
+
 import numpy as np
 import torch
 

@@ -184,11 +184,11 @@ def text_config(m):
 
 # MARK: - Memory
 
-def predict_memory(config, family, params, dtype, sequence, crops, keep_layers, top_k):
+def predict_memory(config, family, params, dtype, sequence, crops, keep_layers, top_k, vit_tokens=None):
     """Bytes the run needs on its device, before it starts (docs/lvlm.md, "Memory"):
     weights N*b, plus the largest per-layer working set of one image's forward:
     LLM b*(2*H*S^2 + S*(6*Dm + 3*I)), ViT b*C*(2*Hv*Tv^2 + Tv*(6*Dv + 3*Iv)),
-    the kept visual hidden states 4*|layers|*K*Dm and the logit lens 4*256*V."""
+    the kept hidden states 4*|layers|*S*Dm (S bounds the K visual tokens) and the logit lens 4*256*V."""
     b = {"float32": 4, "float16": 2, "bfloat16": 2}[dtype]
     t = config.get("text_config", config)
     v = config.get("vision_config", {})
@@ -199,7 +199,7 @@ def predict_memory(config, family, params, dtype, sequence, crops, keep_layers, 
     size = size[0] if isinstance(size, list) else size
     patch = v.get("patch_size", 14)
     patch = patch[0] if isinstance(patch, list) else patch
-    tv = (size // patch) ** 2 + 1
+    tv = vit_tokens or (size // patch) ** 2 + 1  # per crop; Qwen2.5-VL's grid depends on the image
     weights = (params or 0) * b
     llm = b * (2 * h * sequence ** 2 + sequence * (6 * dm + 3 * i))
     vit = b * crops * (2 * hv * tv ** 2 + tv * (6 * dv + 3 * iv))
@@ -571,7 +571,8 @@ def dump(args):
             k, pv = len(positions), vision.layers[vision.layer].shape[0]
             if writer is None:
                 crops = max(1, vision.grid[0] // max(1, vision.grid[1]))
-                need, parts = predict_memory(config, family, params, args.dtype, s, crops, len(keep_layers), args.decode_top_k)
+                need, parts = predict_memory(config, family, params, args.dtype, s, crops, len(keep_layers), args.decode_top_k,
+                                             vit_tokens=pv // crops + 1)
                 log(args, f"dump_lvlm: {family}, {len(images)} images, {pv} ViT patches -> {k} visual tokens, S = {s}; predicted memory "
                           f"{gib(need)} = weights {gib(parts['weights'])} + max(LLM {gib(parts['llm'])}, ViT {gib(parts['vit'])}) "
                           f"+ kept {gib(parts['kept'])}")

@@ -14,6 +14,8 @@ import json
 import os
 import sys
 
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local folders only: never reach a model hub
+
 import torch
 import transformers as tf
 from tokenizers import Tokenizer, models, pre_tokenizers, decoders

@@ -199,7 +199,7 @@ SCENARIOS = {
     "Notebooks-md/04-bring-your-own-dump.md › 2. Dumping a HuggingFace ViT or DINOv2": (hf_vit_prelude, hf_vit_check),
     "Notebooks-md/04-bring-your-own-dump.md › 3. Dumping the vision tower of LLaVA": (llava_tower_prelude, llava_tower_check),
     "docs/store.md › Importing dumps (`sinkscope import`)": (store_dump_prelude, store_dump_check),
-    "docs/lvlm.md › Writing a dump from LLaVA-1.5 (PyTorch, GPU)": (llava_dump_prelude, llava_dump_check),
+    "docs/lvlm.md › What it does, written out (LLaVA-1.5)": (llava_dump_prelude, llava_dump_check),
     "docs/lvlm.md › Sink-aware token orders (`sinkscope pathway export-order`)": (llava_order_prelude, llava_order_check),
 }
 

@@ -4,8 +4,12 @@ extension PathwayReport {
     /// The summary `sinkscope pathway` prints: sinks found, then one line per LLM layer.
     public func table() -> String {
         let params = vitParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let merged = (vitPatches ?? visualTokens) != visualTokens || (tokenMerge ?? "identity") != "identity"
         var lines = [
-            "\(store): LVLM \(lvlm), ViT layer \(vitLayer), n=\(images) images, P=\(visualTokens) visual tokens (\(grid[0])x\(grid[1]))",
+            "\(store): LVLM \(lvlm), ViT layer \(vitLayer), n=\(images) images, "
+                + (merged
+                    ? "K=\(visualTokens) LLM visual tokens from P=\(vitPatches ?? 0) ViT patches (\(grid[0])x\(grid[1]), \(tokenMerge ?? "mapped")); sink-fed tokens: \(sinkFedTokens?.total ?? 0)"
+                    : "P=\(visualTokens) visual tokens (\(grid[0])x\(grid[1]))"),
             "ViT sinks (\(vitMethod) \(params)): \(vitSinks.total) (\(Self.formatNumber(vitSinks.meanPerImage)) per image, \(vitSinks.imagesWithSinks) images with sinks)",
             "LLM-emerged sinks (massive \(llmCriterion.sorted { $0.key < $1.key }.filter { $0.key != "include_prefix" }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")), not ViT sinks): \(emergedSinks.total)",
         ]
