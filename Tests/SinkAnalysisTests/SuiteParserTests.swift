@@ -112,7 +112,7 @@ final class SuiteParserTests: XCTestCase {
         let e = error(Self.base + "  cls: {}\n  s: {kind: sink}\n")
         XCTAssertEqual(e?.path, "groups.s.kind")
         XCTAssertEqual(e?.line, 5)
-        XCTAssertEqual(e?.description, "bad.yaml line 5: groups.s.kind: 'sink' is not one of cls, patches, sinks, nonsinks, random.")
+        XCTAssertEqual(e?.description, "bad.yaml line 5: groups.s.kind: 'sink' is not one of cls, registers, patches, sinks, nonsinks, random.")
     }
 
     func testGroupWithoutKindWhoseNameIsNotAKind() {

@@ -34,10 +34,11 @@ extension LayerResult {
         let detector = source.detector
         let needsHidden = detector?.inputs.contains(.hidden) ?? false
         let received = store.manifest.receivedLayers.contains(l) ? try store.received(layer: l) : nil
-        let activations = try LayerActivations(
+        var activations = try LayerActivations(
             layer: l, imageCount: n, tokenCount: t, hiddenSize: model.hiddenSize, prefixTokens: model.prefixTokens,
             hidden: needsHidden ? try store.hidden(layer: l) : nil, norms: try store.norms(layer: l),
             received: received, source: store.url.path)
+        activations.registers = model.registers
         var mask: SinkMask
         var thresholdSource: String
         var maskNote: String?

@@ -26,6 +26,8 @@ struct StoreAnalysis: Sendable {
     var n: Int { store.images.count }
     var t: Int { model.tokens }
     var p: Int { min(model.prefixTokens, t) }
+    /// Register tokens: the last of the `p` prefix tokens (0 when the model has none).
+    var registers: Int { min(max(model.registers, 0), p) }
 
     func result(_ layer: Int) -> LayerResult? { results.first { $0.layer == layer } }
 

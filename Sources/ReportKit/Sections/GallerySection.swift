@@ -79,18 +79,22 @@ extension ReportContext {
                 let prefix = (0..<analysis.p).filter { mask[$0] != 0 }
                 sinkPatches.append(marked)
                 sinkPrefix.append(prefix)
-                let prefixNote = prefix.isEmpty ? "" : "; prefix tokens \(prefix.map(String.init).joined(separator: ", ")) are sinks too (not on the grid)"
+                let prefixNote = prefix.isEmpty ? "" : analysis.registers == 0
+                    ? "; prefix tokens \(prefix.map(String.init).joined(separator: ", ")) are sinks too (not on the grid)"
+                    : "; " + prefixRoles(prefix) + " \(prefix.count == 1 ? "is a sink" : "are sinks") too (not on the grid)"
                 norms.append(try overlay(values: Array(r.norms[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
                                          title: "Layer \(l): norm", bar: "L2 norm", map: .magma, size: (width, height),
                                          name: String(format: "gallery-%04d-l%02d-norm", i, l),
                                          caption: "Image \(i), layer \(l): L2 norm of each patch token; cyan outlines: \(marked.count) sink\(marked.count == 1 ? "" : "s")" + prefixNote
-                                            + clsNote(r.norms[row], what: "norm", median: true) + "."))
+                                            + clsNote(r.norms[row], what: "norm", median: true)
+                                            + registersNote(r.norms[row], what: "norm", median: true) + "."))
                 if let received = r.received {
                     attention.append(try overlay(values: Array(received[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
                                                  title: "Layer \(l): received attention", bar: "received (uniform = 1)", map: .viridis,
                                                  size: (width, height), name: String(format: "gallery-%04d-l%02d-attn", i, l),
                                                  caption: "Image \(i), layer \(l): attention each patch token receives (head-mean column sum; 1 is the uniform share); cyan outlines: sinks"
-                                                    + clsNote(received[row], what: "received attention", median: false) + "."))
+                                                    + clsNote(received[row], what: "received attention", median: false)
+                                                    + registersNote(received[row], what: "received attention", median: false) + "."))
                 } else {
                     attention.append(.element("div", [], .paragraph("No received attention at layer \(l).", class: "note")))
                 }
@@ -116,6 +120,11 @@ extension ReportContext {
         var intro = "Images shown: \(selection). Each heatmap colours the \(model.grid.first ?? 0)×\(cols) patch grid at one layer over the model's input "
             + "(colour bar on the right of each panel); cells outlined in cyan are the sinks of method \(analysis.source.method) at that layer. "
             + source.geometryNote
+        if analysis.registers > 0 {
+            let k = analysis.registers
+            intro += " The model's \(k) register token\(k == 1 ? "" : "s") (designed sinks; Darcet et al.) \(k == 1 ? "is" : "are") not on the patch grid "
+                + "and never drawn on it; each caption gives \(k == 1 ? "its" : "their mean") norm and received attention beside CLS's."
+        }
         let noAttention = chosen.filter { analysis.result($0)?.received == nil }
         if !hasReceived {
             intro += " The store has no received attention, so only norm heatmaps are shown."
@@ -129,12 +138,36 @@ extension ReportContext {
 
     /// "; CLS (not on the grid): norm 21.3, 1.8× the median patch" for one image's `[T]` values.
     func clsNote(_ values: ArraySlice<Float>, what: String, median: Bool) -> String {
-        guard analysis.p > 0, let cls = values.first else { return "" }
+        guard analysis.p > analysis.registers, let cls = values.first else { return "" }
         let patches = values.dropFirst(analysis.p).map(Double.init).sorted()
         guard !patches.isEmpty else { return "" }
         let reference = median ? patches[patches.count / 2] : patches.reduce(0, +) / Double(patches.count)
         return "; CLS (not on the grid): \(what) \(Format.num(Double(cls))), "
             + Format.times(reference > 0 ? Double(cls) / reference : nil) + " the \(median ? "median" : "mean") patch token"
+    }
+
+    /// "; registers (not on the grid): mean norm 40.2, 9.1× the median patch token" for one image's
+    /// `[T]` values; empty when the model has no registers.
+    func registersNote(_ values: ArraySlice<Float>, what: String, median: Bool) -> String {
+        let k = analysis.registers
+        guard k > 0 else { return "" }
+        let start = values.startIndex
+        let registers = values[(start + analysis.p - k)..<(start + analysis.p)].map(Double.init)
+        let patches = values.dropFirst(analysis.p).map(Double.init).sorted()
+        guard !patches.isEmpty else { return "" }
+        let mean = registers.reduce(0, +) / Double(k)
+        let reference = median ? patches[patches.count / 2] : patches.reduce(0, +) / Double(patches.count)
+        return "; \(k == 1 ? "register" : "\(k) registers") (not on the grid): \(k == 1 ? "" : "mean ")\(what) \(Format.num(mean)), "
+            + Format.times(reference > 0 ? mean / reference : nil) + " the \(median ? "median" : "mean") patch token"
+    }
+
+    /// "CLS and register 2" for sink prefix token indices (on a model with registers).
+    func prefixRoles(_ tokens: [Int]) -> String {
+        let first = analysis.p - analysis.registers
+        let cls = tokens.contains { $0 < first } ? ["CLS"] : []
+        let registers = tokens.filter { $0 >= first }.map { "\($0 - first + 1)" }
+        let named = registers.isEmpty ? [] : [(registers.count == 1 ? "register " : "registers ") + registers.joined(separator: ", ")]
+        return (cls + named).joined(separator: " and ")
     }
 
     /// A heatmap of `[patches]` values over the image. When the largest value is more than 8× the

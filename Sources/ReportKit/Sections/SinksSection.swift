@@ -7,22 +7,27 @@ import SinkAnalysis
 extension ReportContext {
     func sinksSection() throws -> Page.Section {
         let rows = results.map { r -> [String] in
-            let d = r.detection, cls = d.prefix.first
+            let d = r.detection, cls = d.cls
+            let reg = analysis.registers == 0 ? [] : [Format.times(d.registers?.normRatio), Format.times(d.registers?.receivedRatio)]
             return ["\(r.layer)", thresholdText(r), r.calibration.hasSeparateMode ? "yes" : "no", "\(d.sinks.total)",
                     Format.fixed(d.sinks.meanPerImage), "\(d.sinks.minPerImage)", "\(d.sinks.maxPerImage)",
                     "\(d.sinks.imagesWithSinks)", Format.num(d.otherNormMedian), Format.times(d.normRatio),
                     Format.times(d.receivedRatio), Format.times(cls?.normRatio), Format.times(cls?.receivedRatio),
-                    cls?.topReceiverShare.map { Format.percent($0) } ?? "–"]
+                    cls?.topReceiverShare.map { Format.percent($0) } ?? "–"] + reg
         }
+        let k = analysis.registers
         let table = HTMLTable(
             header: ["layer", "threshold", "high-norm mode", "sinks", "per image", "min", "max", "images with sinks",
-                     "median patch norm", "sink / other norm", "sink / other attention", "CLS norm ×", "CLS attention ×", "CLS top receiver"],
-            rows: rows, numeric: Set(3...13),
+                     "median patch norm", "sink / other norm", "sink / other attention", "CLS norm ×", "CLS attention ×", "CLS top receiver"]
+                + (k == 0 ? [] : ["registers norm ×", "registers attention ×"]),
+            rows: rows, numeric: Set(3...(k == 0 ? 13 : 15)),
             caption: "Per layer: the threshold applied; whether the patch-token norms have a separate high-norm mode "
                 + "(calibration); sinks in all \(analysis.n) images and per image; the median norm of non-sink patch tokens; "
                 + "median sink norm ÷ median non-sink patch norm; mean received attention of sinks ÷ non-sink patches; "
                 + "CLS norm ÷ the image's median patch norm and CLS received attention ÷ the mean patch's (averaged over images); "
-                + "share of images where CLS receives the most attention.")
+                + "share of images where CLS receives the most attention"
+                + (k == 0 ? "." : "; the same two ratios for the \(k) register token\(k == 1 ? "" : "s") (designed sinks, Darcet et al.), "
+                    + "averaged over the registers. Registers are reported beside CLS and never counted among the patch tokens."))
         var body = table.html
         let notes = results.compactMap(\.maskNote)
         for note in notes { body = body + .paragraph(note, class: "note") }
@@ -57,8 +62,11 @@ extension ReportContext {
         if results.contains(where: { $0.detection.sinkNormMedian != nil }) {
             series.append(.init(name: "sinks (median)", x: x, y: results.map { $0.detection.sinkNormMedian ?? .nan }))
         }
-        if results.contains(where: { !$0.detection.prefix.isEmpty }) {
-            series.append(.init(name: "CLS (mean)", x: x, y: results.map { $0.detection.prefix.first?.meanNorm ?? .nan }, dashed: true))
+        if results.contains(where: { $0.detection.cls != nil }) {
+            series.append(.init(name: "CLS (mean)", x: x, y: results.map { $0.detection.cls?.meanNorm ?? .nan }, dashed: true))
+        }
+        if analysis.registers > 0 {
+            series.append(.init(name: "registers (mean)", x: x, y: results.map { $0.detection.registers?.meanNorm ?? .nan }, dashed: true))
         }
         let positive = series.flatMap(\.y).filter { $0.isFinite && $0 > 0 }
         let useLog = (positive.max() ?? 1) / max(positive.min() ?? 1, 1e-12) > 20
@@ -66,9 +74,11 @@ extension ReportContext {
             series: series, title: "Token norms by layer", xAxis: Axis("layer", integerTicks: true),
             yAxis: Axis("L2 norm" + (useLog ? " (log)" : ""), log: useLog), legend: .upperLeft, style: figures.style(640, 380))
         return try figures.add(chart, name: "norms-by-layer", alt: "Line chart of token norms by layer",
-                               caption: "Median L2 norm of the sinks and of the other patch tokens, and the mean CLS norm, at each layer"
+                               caption: "Median L2 norm of the sinks and of the other patch tokens, and the mean CLS norm"
+                                + (analysis.registers > 0 ? " and mean register norm" : "") + ", at each layer"
                                 + (useLog ? " (log scale)." : "."),
-                               data: "detection.layers[].sinkNormMedian, otherNormMedian, prefix[0].meanNorm")
+                               data: "detection.layers[].sinkNormMedian, otherNormMedian, prefix[0].meanNorm"
+                                + (analysis.registers > 0 ? ", registers.meanNorm" : ""))
     }
 
     /// One histogram of patch-token norms per layer, log counts, threshold dashed.

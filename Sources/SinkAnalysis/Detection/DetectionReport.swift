@@ -11,14 +11,17 @@ public struct DetectionReport: Sendable, Codable, Equatable {
     public var images: Int
     public var tokens: Int
     public var prefixTokens: Int
+    /// Register tokens among the prefix tokens; nil (and absent from JSON) when the model has none.
+    public var registers: Int?
     /// Store key written for each layer (`sink.{method}.{l}`), empty when nothing was written.
     public var writtenKeys: [String]
     public var layers: [LayerDetection]
 
     public init(
         store: String, method: String, parameters: [String: String], includePrefix: Bool, images: Int, tokens: Int,
-        prefixTokens: Int, writtenKeys: [String], layers: [LayerDetection]
+        prefixTokens: Int, writtenKeys: [String], layers: [LayerDetection], registers: Int = 0
     ) {
+        self.registers = registers > 0 ? registers : nil
         self.store = store; self.method = method; self.parameters = parameters; self.includePrefix = includePrefix
         self.images = images; self.tokens = tokens; self.prefixTokens = prefixTokens
         self.writtenKeys = writtenKeys; self.layers = layers
@@ -39,25 +42,29 @@ extension DetectionReport {
     public func table() -> String {
         let params = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         var lines = [
-            "\(store): method \(method) (\(params)); n=\(images) images, T=\(tokens) tokens (\(prefixTokens) prefix)",
+            "\(store): method \(method) (\(params)); n=\(images) images, T=\(tokens) tokens (\(prefixTokens) prefix"
+                + (registers.map { ", of them \($0) register\($0 == 1 ? "" : "s")" } ?? "") + ")",
             pad(["layer", "threshold", "sinks/img", "min", "max", "norm×", "attn×", "CLS norm×", "CLS attn×", "CLS sink",
-                 "CLS meets", "dims"]),
+                 "CLS meets"] + (registers == nil ? [] : ["reg norm×", "reg attn×"]) + ["dims"]),
         ]
         for l in layers {
-            let cls = l.prefix.first
+            let cls = l.cls
+            let reg = registers == nil ? [] : [f(l.registers?.normRatio), f(l.registers?.receivedRatio)]
             lines.append(pad([
                 "\(l.layer)", thresholdText(l), f(l.sinks.meanPerImage), "\(l.sinks.minPerImage)", "\(l.sinks.maxPerImage)",
                 f(l.normRatio), f(l.receivedRatio), f(cls?.normRatio), f(cls?.receivedRatio),
-                l.clsIsAttentionSink.map { $0 ? "yes" : "no" } ?? "-", f(cls?.criterionShare), dimsText(l),
-            ]))
+                l.clsIsAttentionSink.map { $0 ? "yes" : "no" } ?? "-", f(cls?.criterionShare),
+            ] + reg + [dimsText(l)]))
         }
         lines.append("norm× / attn×: median norm / mean received attention of sinks ÷ the other patch tokens; "
             + "CLS norm× / attn×: CLS ÷ the image's median patch norm / mean patch received; "
             + "CLS sink: CLS is the top receiver in ≥ half the images; CLS meets: share of images where CLS meets the "
             + "criterion (\(includePrefix ? "included in the masks" : "not in the masks"))"
+            + (registers == nil ? "" : "; reg norm× / attn×: the same for the register tokens, averaged over the registers "
+                + "(designed sinks, Darcet et al.; never counted among the patch tokens)")
             + (layers.contains { $0.thresholdSource == "calibrated" } ? "; *: threshold calibrated on this layer." : "."))
         for l in layers {
-            for r in l.prefix.dropFirst() {
+            for r in l.prefix where r.role != "cls" {
                 lines.append("\(r.role) at layer \(l.layer): norm× \(f(r.normRatio)), attn× \(f(r.receivedRatio)), "
                     + "top receiver in \(f(r.topReceiverShare)) of images, meets the criterion in \(f(r.criterionShare))")
             }
@@ -90,7 +97,7 @@ extension DetectionReport {
     private func f(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "-" }
 
     private func pad(_ cells: [String]) -> String {
-        let widths = [5, 10, 9, 4, 4, 7, 7, 9, 9, 8, 9, 0]
+        let widths = [5, 10, 9, 4, 4, 7, 7, 9, 9, 8, 9] + (cells.count > 12 ? [9, 9] : []) + [0]
         return zip(cells, widths).map { c, w in c.count >= w ? c : c + String(repeating: " ", count: w - c.count) }
             .joined(separator: " ")
     }

@@ -18,6 +18,9 @@ public struct LayerActivations: Sendable {
     public var hiddenSize: Int
     /// CLS + registers at the front of each image's token sequence.
     public var prefixTokens: Int
+    /// Register tokens among the prefix tokens (its last `registers`, after CLS; `ModelInfo.registers`),
+    /// 0 when the model has none. Set after init; it changes only how prefix tokens are summarised.
+    public var registers: Int = 0
     /// `[n, T, D]` hidden states, or nil when only norms were loaded (norm-only methods).
     public var hidden: [Float]?
     /// `[n, T]` L2 norms of the hidden states.
@@ -64,6 +67,8 @@ public struct LayerActivations: Sendable {
 
     /// P, the prefix tokens, clamped to T so indexing stays in range.
     public var prefixCount: Int { min(max(prefixTokens, 0), tokenCount) }
+    /// The register tokens, clamped to the prefix tokens.
+    public var registerCount: Int { min(max(registers, 0), prefixCount) }
     /// T - P, the patch tokens per image.
     public var patchCount: Int { tokenCount - prefixCount }
     /// Token indices of the patches of one image (the same for every image).

@@ -26,6 +26,8 @@ public struct LayerDetection: Sendable, Codable, Equatable {
     public var topSinkDimensions: [SinkDimensionDiscovery.RankedDimension]
     /// Each prefix token (CLS first, then registers) on its own.
     public var prefix: [PrefixTokenSummary]
+    /// The register tokens as one group, when the model has registers (nil, and absent from JSON, otherwise).
+    public var registers: RegisterGroupSummary?
     /// CLS receives the most attention of all T tokens in at least half of the images;
     /// nil without received attention or without a CLS token.
     public var clsIsAttentionSink: Bool?
@@ -51,6 +53,33 @@ public struct CountSummary: Sendable, Codable, Equatable {
     }
 }
 
+/// The register tokens of a model (designed sinks; Darcet et al.) as one group, across images: each
+/// value is the mean over images and over the register tokens of the `PrefixTokenSummary` value.
+public struct RegisterGroupSummary: Sendable, Codable, Equatable {
+    /// How many register tokens there are.
+    public var count: Int
+    /// Token indices of the registers.
+    public var tokens: [Int]
+    public var meanNorm: Double
+    /// Mean of register norm ÷ the image's median patch norm.
+    public var normRatio: Double
+    public var meanReceived: Double?
+    /// Mean of register received attention ÷ the image's mean patch received attention.
+    public var receivedRatio: Double?
+
+    init(_ registers: [PrefixTokenSummary]) {
+        let k = Double(max(registers.count, 1))
+        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / k }
+        count = registers.count
+        tokens = registers.map(\.token)
+        meanNorm = mean(registers.map(\.meanNorm))
+        normRatio = mean(registers.map(\.normRatio))
+        let received = registers.compactMap(\.meanReceived), ratios = registers.compactMap(\.receivedRatio)
+        meanReceived = received.count == registers.count && !registers.isEmpty ? mean(received) : nil
+        receivedRatio = ratios.count == registers.count && !registers.isEmpty ? mean(ratios) : nil
+    }
+}
+
 /// One prefix token (CLS or a register) across images.
 public struct PrefixTokenSummary: Sendable, Codable, Equatable {
     /// Token index (0 = CLS).
@@ -70,6 +99,9 @@ public struct PrefixTokenSummary: Sendable, Codable, Equatable {
 }
 
 extension LayerDetection {
+    /// The CLS token's summary (the first prefix token unless all prefix tokens are registers).
+    public var cls: PrefixTokenSummary? { prefix.first.flatMap { $0.role == "cls" ? $0 : nil } }
+
     /// Summarises one layer's mask.
     /// - Parameters:
     ///   - layer: the activations the mask was computed from.
@@ -110,7 +142,9 @@ extension LayerDetection {
                 tokenCount: t, prefixTokens: p)
         }
         prefix = (0..<p).map { Self.prefixSummary(token: $0, layer: layer, mask: mask) }
-        clsIsAttentionSink = p > 0 ? prefix[0].topReceiverShare.map { $0 >= 0.5 } : nil
+        let r = layer.registerCount
+        registers = r > 0 ? RegisterGroupSummary(Array(prefix.suffix(r))) : nil
+        clsIsAttentionSink = p > r ? prefix[0].topReceiverShare.map { $0 >= 0.5 } : nil
         topSinkDimensions = rankedDimensions ?? []
         if rankedDimensions == nil, rankDimensions, let hidden = layer.hidden, mask.total > 0 {
             topSinkDimensions = try SinkDimensionDiscovery(top: 5).rank(
@@ -143,8 +177,10 @@ extension LayerDetection {
         }
         let count = Double(max(n, 1))
         let hasReceived = layer.received != nil
+        // Without recorded registers every prefix token after the first is called a register, as before.
+        let r = layer.registerCount, firstRegister = r > 0 ? p - r : 1
         return PrefixTokenSummary(
-            token: j, role: j == 0 ? "cls" : "register \(j)", meanNorm: norm / count, normRatio: normRatio / count,
+            token: j, role: j < firstRegister ? "cls" : "register \(j - firstRegister + 1)", meanNorm: norm / count, normRatio: normRatio / count,
             meanReceived: hasReceived ? received / count : nil, receivedRatio: hasReceived ? receivedRatio / count : nil,
             topReceiverShare: hasReceived ? Double(top) / count : nil, criterionShare: Double(passes) / count)
     }

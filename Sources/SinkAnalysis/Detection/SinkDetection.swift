@@ -72,7 +72,7 @@ public enum SinkDetection {
         return DetectionReport(
             store: store.url.path, method: detector.name, parameters: parameters, includePrefix: detector.includePrefix,
             images: store.images.count, tokens: store.model.tokens, prefixTokens: store.model.prefixTokens,
-            writtenKeys: keys, layers: summaries)
+            writtenKeys: keys, layers: summaries, registers: store.model.registers)
     }
 
     /// Reads one layer of a store as detector input: norms always, received attention when the store
@@ -83,10 +83,12 @@ public enum SinkDetection {
         }
         let model = store.model
         let received = store.manifest.receivedLayers.contains(l) ? try store.received(layer: l) : nil
-        return try LayerActivations(
+        var activations = try LayerActivations(
             layer: l, imageCount: store.images.count, tokenCount: model.tokens, hiddenSize: model.hiddenSize,
             prefixTokens: model.prefixTokens, hidden: hidden ? try store.hidden(layer: l) : nil,
             norms: try store.norms(layer: l), received: received, source: store.url.path)
+        activations.registers = model.registers
+        return activations
     }
 
     /// The top-5 sink dimensions of `layer` (as `SinkDimensionDiscovery.rank` finds them), reading

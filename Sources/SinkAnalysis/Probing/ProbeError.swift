@@ -19,6 +19,8 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case invalidParameter(name: String, value: String, allowed: String)
     /// A sample group (sinks, random-k, …) that selected nothing.
     case emptyGroup(name: String)
+    /// The `registers` group on a store whose model has no register tokens.
+    case noRegisters(model: String)
     /// A LAPACK step failed inside a fit.
     case linearAlgebra(step: String, error: LinearAlgebraError)
 
@@ -38,6 +40,8 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "\(name)=\(value) must be \(allowed)."
         case let .emptyGroup(name):
             return "the token group \"\(name)\" selected no tokens; check the sink detection method and its threshold, or use another group."
+        case let .noRegisters(model):
+            return "model \(model) has no register tokens (its manifest records registers: 0), so the group registers selects nothing; use cls or patches."
         case let .linearAlgebra(step, error):
             return "\(step) failed: \(error)"
         }

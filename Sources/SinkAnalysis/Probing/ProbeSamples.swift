@@ -19,7 +19,8 @@ public struct ProbeSamples: Sendable, Equatable {
     /// tokens of `group`, reduced per image when `reduce` is set. Masks in `inputs` are used
     /// instead of the store's.
     /// - Throws: `ProbeError.emptyGroup` when no image has a token in the group,
-    ///   `.invalidParameter` for `cls` on a model without prefix tokens, `.nonFinite` for NaN/Inf
+    ///   `.invalidParameter` for `cls` on a model without prefix tokens, `.noRegisters` for
+    ///   `registers` on a model without register tokens, `.nonFinite` for NaN/Inf
     ///   activations, and `StoreError` from the store (missing layer or mask).
     public static func gather(
         from store: StoreReader, layer: Int, group: TokenGroup, reduce: Reduction?, images: [Int],
@@ -57,6 +58,8 @@ public struct ProbeSamples: Sendable, Equatable {
         if group == .cls, prefix < 1 {
             throw ProbeError.invalidParameter(name: "group", value: "cls", allowed: "used only on models with a CLS token (this store has no prefix tokens); use patches")
         }
+        let registers = min(max(model.registers, 0), prefix)
+        if group == .registers, registers < 1 { throw ProbeError.noRegisters(model: model.name) }
         var values: [Float] = [], imageOf: [Int] = [], tokenOf: [Int] = []
         var empty = 0
         var start = 0
@@ -71,7 +74,8 @@ public struct ProbeSamples: Sendable, Equatable {
                 ? try ProbeInputs.rows(inputs.norms, images: batch, width: t) ?? store.norms(layer: layer, images: batch) : nil
             for (b, imageIndex) in batch.enumerated() {
                 let mask = masks.map { Array($0[(b * t)..<((b + 1) * t)]) }
-                let tokens = selectTokens(group, mask: mask, tokens: t, prefix: prefix, image: imageIndex, seed: seed)
+                let tokens = selectTokens(group, mask: mask, tokens: t, prefix: prefix, registers: registers,
+                                          image: imageIndex, seed: seed)
                 guard !tokens.isEmpty else { empty += 1; continue }
                 let base = b * t * d
                 if let bad = tokens.first(where: { tok in (0..<d).contains { !hidden[base + tok * d + $0].isFinite } }) {
@@ -102,11 +106,15 @@ public struct ProbeSamples: Sendable, Equatable {
     }
 
     /// The token indices of `group` in one image (ascending).
-    /// - Parameter mask: `[T]` the image's sink mask when the group needs one.
-    static func selectTokens(_ group: TokenGroup, mask: [UInt8]?, tokens t: Int, prefix: Int, image: Int, seed: UInt64) -> [Int] {
+    /// - Parameters:
+    ///   - mask: `[T]` the image's sink mask when the group needs one.
+    ///   - registers: the register tokens, the last `registers` of the `prefix` tokens.
+    static func selectTokens(_ group: TokenGroup, mask: [UInt8]?, tokens t: Int, prefix: Int, registers: Int = 0,
+                             image: Int, seed: UInt64) -> [Int] {
         let patches = Array(prefix..<t)
         switch group {
         case .cls: return [0]
+        case .registers: return Array((prefix - registers)..<prefix)
         case .patches: return patches
         case .sinks: return (0..<t).filter { mask![$0] != 0 }
         case .nonsinks: return patches.filter { mask![$0] == 0 }

@@ -1,10 +1,13 @@
 import Foundation
 
-/// Which tokens of each image a probe looks at. Written as a string: `cls`, `patches`,
+/// Which tokens of each image a probe looks at. Written as a string: `cls`, `registers`, `patches`,
 /// `sinks:METHOD`, `nonsinks:METHOD`, `random:K`, `matched:METHOD`.
 public enum TokenGroup: Sendable, Equatable, Hashable, Codable, LosslessStringConvertible {
     /// The first prefix token.
     case cls
+    /// The register tokens (the prefix tokens after CLS; `ModelInfo.registers`): designed sinks
+    /// (Darcet et al.), a group of their own.
+    case registers
     /// All patch tokens (after the prefix tokens).
     case patches
     /// Tokens the named detection method marked as sinks.
@@ -21,6 +24,7 @@ public enum TokenGroup: Sendable, Equatable, Hashable, Codable, LosslessStringCo
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count) {
         case ("cls", 1): self = .cls
+        case ("registers", 1): self = .registers
         case ("patches", 1): self = .patches
         case ("sinks", 2) where !parts[1].isEmpty: self = .sinks(parts[1])
         case ("nonsinks", 2) where !parts[1].isEmpty: self = .nonsinks(parts[1])
@@ -35,6 +39,7 @@ public enum TokenGroup: Sendable, Equatable, Hashable, Codable, LosslessStringCo
     public var description: String {
         switch self {
         case .cls: return "cls"
+        case .registers: return "registers"
         case .patches: return "patches"
         case .sinks(let m): return "sinks:\(m)"
         case .nonsinks(let m): return "nonsinks:\(m)"
@@ -51,7 +56,7 @@ public enum TokenGroup: Sendable, Equatable, Hashable, Codable, LosslessStringCo
         }
     }
 
-    public static let grammar = "cls, patches, sinks:METHOD, nonsinks:METHOD, random:K or matched:METHOD"
+    public static let grammar = "cls, registers, patches, sinks:METHOD, nonsinks:METHOD, random:K or matched:METHOD"
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()

@@ -30,7 +30,7 @@ extension GroupEntry {
             }
         }
         switch kind {
-        case .cls, .patches:
+        case .cls, .registers, .patches:
             try refuse(["method", "matched"] + Self.detectionFields, "it takes only kind and reduce")
         case .sinks, .nonsinks:
             try refuse(["matched"], "it takes a detection method and its parameters")

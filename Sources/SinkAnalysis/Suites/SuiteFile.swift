@@ -51,7 +51,7 @@ public struct Named<Value: Sendable & Equatable & Codable>: Sendable, Equatable,
 
 /// Which tokens a group takes from each image.
 public enum GroupKind: String, Sendable, Equatable, Codable, CaseIterable {
-    case cls, patches, sinks, nonsinks, random
+    case cls, registers, patches, sinks, nonsinks, random
 }
 
 /// A sink definition: a detection method and its parameters, as `sinkscope detect` takes them.

@@ -25,6 +25,7 @@ struct GroupBinding: Sendable {
             let binding: GroupBinding
             switch e.kind {
             case .cls: binding = GroupBinding(name: g.name, entry: e, token: .cls, detector: nil)
+            case .registers: binding = GroupBinding(name: g.name, entry: e, token: .registers, detector: nil)
             case .patches: binding = GroupBinding(name: g.name, entry: e, token: .patches, detector: nil)
             case .sinks, .nonsinks:
                 let detector = try e.detection!.detector()

@@ -67,6 +67,7 @@ public struct SuitePlan: Sendable, Equatable {
     static func mismatch(group: GroupEntry, target: TargetKind, probe: ProbeEntry, numericLabels: Set<String>) -> String? {
         func singlePatch() -> String? {
             if group.kind == .cls { return "the CLS token has no patch position or colour" }
+            if group.kind == .registers { return "register tokens have no patch position or colour" }
             if group.reduce == .mean { return "a mean of tokens has no single patch (use reduce: tokens or maxnorm)" }
             return nil
         }

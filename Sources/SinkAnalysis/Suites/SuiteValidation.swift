@@ -52,6 +52,8 @@ public struct ResolvedSuite: Sendable {
             switch g.value.kind {
             case .cls where model.prefixTokens < 1:
                 throw document.invalid(path + ["kind"], "model \(model.name) has no CLS token (no prefix tokens); use patches")
+            case .registers where model.registers < 1:
+                throw document.invalid(path + ["kind"], ProbeError.noRegisters(model: model.name).description.dropLast().description)
             case .sinks, .nonsinks:
                 if g.value.detection?.method == .attention, store.manifest.receivedLayers.isEmpty {
                     throw document.invalid(path + ["method"], "the store has no received attention, which method attention needs; \(DetectionError.receivedRemedy(for: store))")

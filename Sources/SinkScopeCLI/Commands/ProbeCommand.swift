@@ -13,7 +13,8 @@ struct ProbeCommand: ParsableCommand {
             With a suite file (see Probes/README.md), every group × target × probe it declares runs at \
             every layer; --layers may narrow its layers, and the flags that describe a single probe \
             are not used. Without one, the flags below describe the probe.
-            Groups: cls, patches, sinks:METHOD, nonsinks:METHOD (masks written by `detect`), random:K \
+            Groups: cls, registers (the register tokens, on models with registers), patches, \
+            sinks:METHOD, nonsinks:METHOD (masks written by `detect`), random:K \
             (K random patches per image), matched:METHOD (as many random non-sink patches as the image \
             has sinks). Without --reduce every token is a sample and folds are grouped by image (no \
             token of a test image is seen in training); --reduce mean|maxnorm makes one sample per image.
