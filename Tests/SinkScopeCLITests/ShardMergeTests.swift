@@ -6,7 +6,10 @@ import XCTest
 
 /// A store merged from the shard stores of `extract --shard I/3` holds, image for image, the
 /// same bytes as one `extract` of the whole list, and the analyses give the same results on it.
-/// Runs in-process on the tiny ViT fixture (32×32 input, 2 blocks) over synthetic scenes.
+/// Runs in-process on the tiny ViT fixture (32×32 input, 2 blocks) over synthetic scenes, with
+/// `--batch 1` in both runs: the native forward pass is not batch-invariant in every case (an
+/// image alone in a batch and the same image in a batch of 4 differed in the last bits of
+/// hidden.1 with the release build), so byte identity is promised for equal batch composition.
 final class ShardMergeTests: XCTestCase {
     /// The tiny ViT folder with a preprocessor config for its 32×32 input.
     static func tinyModel(in root: URL) throws -> URL {
@@ -37,14 +40,14 @@ final class ShardMergeTests: XCTestCase {
         let scenes = root.appendingPathComponent("scenes")
         _ = try CLI.output(["synth", "--out", scenes.path, "--count", "30", "--size", "64", "--quiet"])
         let common = ["--model", model.path, "--images", scenes.path, "--labels", scenes.appendingPathComponent("labels.csv").path,
-                      "--attention", "--threads", "1", "--batch", "4", "--quiet"]
+                      "--attention", "--threads", "1", "--batch", "1", "--quiet"]
 
         let single = root.appendingPathComponent("single")
         _ = try CLI.output(["extract"] + common + ["--out", single.path])
         var parts: [URL] = []
         for i in [2, 0, 1] {  // any order: merge sorts by shard index
             let part = root.appendingPathComponent("part-\(i)")
-            let summary = try CLI.output(["extract"] + common + ["--out", part.path, "--shard", "\(i)/3", "--batch", "3"])
+            let summary = try CLI.output(["extract"] + common + ["--out", part.path, "--shard", "\(i)/3"])
             XCTAssertTrue(summary.contains("extracted 10 images"), summary)
             parts.append(part)
         }

@@ -134,28 +134,30 @@ public enum ProbeRun {
         return result
     }
 
-    /// Exact PCA of the group's samples at `layer`, the covariance accumulated one shard at a time.
-    /// With samples cached in `inputs`, they are fed one shard's rows at a time, exactly the
-    /// blocks `forEachShard` would gather, so the covariance is the same to the last bit.
+    /// Exact PCA of the group's samples at `layer`, the covariance accumulated in blocks of
+    /// `covarianceBlock` images (by image index), reading one shard at a time. The blocks do not
+    /// follow the shard files, so a store and the same images merged from shard stores (other
+    /// shard boundaries) give the same covariance to the last bit, cached samples or not.
+    /// Images per covariance block of `streamedPCA`.
+    static let covarianceBlock = 64
+
     static func streamedPCA(_ spec: ProbeSpec, store: StoreReader, layer: Int, result: ProbeResult,
                             inputs: ProbeInputs = ProbeInputs()) throws -> ProbeResult {
         var accumulator = CovarianceAccumulator(features: store.model.hiddenSize)
         accumulator.name = "the layer \(layer) hidden states"
         var images = Set<Int>()
+        var block = BlockFeeder(cols: store.model.hiddenSize)
         if let all = inputs.samples[ProbeInputs.SampleKey(group: spec.group, reduce: spec.reduce)] {
-            for shard in store.manifest.shards {
-                let rows = all.image.indices.filter { shard.imageRange.contains(all.image[$0]) }
-                guard !rows.isEmpty else { continue }
-                try accumulator.add(all.x.rows(rows))
-                images.formUnion(rows.map { all.image[$0] })
-            }
+            try block.feed(all.x, images: all.image, into: &accumulator)
+            images.formUnion(all.image)
         } else {
             try ProbeSamples.forEachShard(from: store, layer: layer, group: spec.group, reduce: spec.reduce, seed: spec.seed,
                                           inputs: inputs) { s in
-                try accumulator.add(s.x)
+                try block.feed(s.x, images: s.image, into: &accumulator)
                 images.formUnion(s.image)
             }
         }
+        try block.flush(into: &accumulator)
         guard accumulator.count > 0 else { throw ProbeError.emptyGroup(name: spec.group.description) }
         let fitted = try PCA(components: spec.components, method: .exact, seed: spec.seed).fit(accumulator)
         var result = result
@@ -195,5 +197,36 @@ private extension ProbeResult {
         controlScore = s.score
         selectivity = score - s.score
         for (k, v) in s.details { details["control_" + k] = v }
+    }
+}
+
+/// Regroups sample rows (in image order) into blocks of `ProbeRun.covarianceBlock` images for a
+/// `CovarianceAccumulator`, whatever blocks they arrive in.
+struct BlockFeeder {
+    let cols: Int
+    private var pending: [Float] = []
+    private var pendingRows = 0
+    private var pendingBlock: Int?
+
+    init(cols: Int) { self.cols = cols }
+
+    /// Adds `x` `[r, D]` whose row i belongs to image `images[i]`.
+    mutating func feed(_ x: Matrix, images: [Int], into accumulator: inout CovarianceAccumulator) throws {
+        for r in 0..<x.rows {
+            let b = images[r] / ProbeRun.covarianceBlock
+            if b != pendingBlock {
+                try flush(into: &accumulator)
+                pendingBlock = b
+            }
+            pending += x.values[(r * cols)..<((r + 1) * cols)]
+            pendingRows += 1
+        }
+    }
+
+    mutating func flush(into accumulator: inout CovarianceAccumulator) throws {
+        guard pendingRows > 0 else { return }
+        try accumulator.add(Matrix(rows: pendingRows, cols: cols, values: pending))
+        pending = []
+        pendingRows = 0
     }
 }
