@@ -6,8 +6,13 @@
 ///    (antialiasing), its taps are the input pixels within `support * max(scale, 1)`, and the
 ///    weights are normalised to sum to 1;
 /// 2. weights become fixed-point integers with 22 fractional bits, rounded half away from zero;
-/// 3. the horizontal pass runs first and rounds to UInt8 (`(sum + 2^21) >> 22`, clamped), then the
-///    vertical pass runs on that 8-bit intermediate; an axis whose size does not change is skipped.
+/// 3. one pass rounds to UInt8 (`(sum + 2^21) >> 22`, clamped) and the other runs on that 8-bit
+///    intermediate; an axis whose size does not change is skipped. The horizontal pass runs first,
+///    except when the height is reduced by more than twice as many pixels as the width
+///    (`inH - outH > 2 * (inW - outW)`, with `outH < inH`): then Pillow 13 (python-pillow/Pillow#9549)
+///    runs the vertical pass first. The order changes the 8-bit intermediate, so it must match:
+///    e.g. 190x150 -> 196x140 (height shrinks, width grows) is vertical-first. Pillow < 13 always
+///    ran horizontal-first; SinkScope follows the Pillow that HF's processors use here (13).
 ///
 /// `Resampler.reference` is the same convolution in Double without intermediate rounding: the
 /// "ideal" result the fixed-point path approximates (used in tests to bound its error).
@@ -67,6 +72,10 @@ enum Resampler {
     static func resize(_ image: RGBImage, width: Int, height: Int, filter: ResampleFilter) -> RGBImage {
         if width == image.width && height == image.height { return image }
         let vertical = Kernel(inSize: image.height, outSize: height, filter: filter)
+        if width != image.width && verticalFirst(inWidth: image.width, inHeight: image.height, outWidth: width, outHeight: height) {
+            let tall = verticalPass(image, rowOffset: 0, kernel: vertical, outHeight: height)
+            return horizontalPass(tall, rows: 0..<height, kernel: Kernel(inSize: image.width, outSize: width, filter: filter))
+        }
         var current = image
         var rowOffset = 0
         if width != image.width {
@@ -80,6 +89,12 @@ enum Resampler {
             current = verticalPass(current, rowOffset: rowOffset, kernel: vertical, outHeight: height)
         }
         return current
+    }
+
+    /// Whether Pillow (13+) runs the vertical pass before the horizontal one: when the height is
+    /// scaled down by more than twice as many pixels as the width.
+    static func verticalFirst(inWidth: Int, inHeight: Int, outWidth: Int, outHeight: Int) -> Bool {
+        outHeight < inHeight && inHeight - outHeight > 2 * (inWidth - outWidth)
     }
 
     /// Rounds a fixed-point sum to a pixel: PIL's `clip8`.
@@ -130,29 +145,41 @@ enum Resampler {
         return RGBImage(validated: w, height: outHeight, pixels: out)
     }
 
-    /// The same separable convolution in Double, without fixed point or 8-bit rounding: each pass
-    /// is clamped to 0–255 (as PIL's 8-bit intermediate is) but not rounded.
-    /// Returns `[height, width, 3]` values in 0–255.
+    /// The same separable convolution in Double, without fixed point or 8-bit rounding, in the same
+    /// pass order as `resize`: the first pass is clamped to 0–255 (as PIL's 8-bit intermediate is)
+    /// but not rounded. Returns `[height, width, 3]` values in 0–255.
     static func reference(_ image: RGBImage, width: Int, height: Int, filter: ResampleFilter) -> [Double] {
         let kx = Kernel(inSize: image.width, outSize: width, filter: filter)
         let ky = Kernel(inSize: image.height, outSize: height, filter: filter)
-        var tmp = [Double](repeating: 0, count: width * image.height * 3)
-        for y in 0..<image.height {
-            for x in 0..<width {
-                for t in 0..<kx.count[x] {
-                    let w = kx.weights[x * kx.taps + t], p = (y * image.width + kx.start[x] + t) * 3
-                    for c in 0..<3 { tmp[(y * width + x) * 3 + c] += w * Double(image.pixels[p + c]) }
+        let input = image.pixels.map(Double.init)
+        // [h, w, 3] -> [h, outW, 3]
+        func horizontal(_ src: [Double], w: Int, h: Int) -> [Double] {
+            var out = [Double](repeating: 0, count: width * h * 3)
+            for y in 0..<h {
+                for x in 0..<width {
+                    for t in 0..<kx.count[x] {
+                        let wt = kx.weights[x * kx.taps + t], p = (y * w + kx.start[x] + t) * 3
+                        for c in 0..<3 { out[(y * width + x) * 3 + c] += wt * src[p + c] }
+                    }
                 }
             }
+            return out
         }
-        tmp = tmp.map { min(max($0, 0), 255) }
-        var out = [Double](repeating: 0, count: width * height * 3)
-        for y in 0..<height {
-            for t in 0..<ky.count[y] {
-                let w = ky.weights[y * ky.taps + t], row = ky.start[y] + t
-                for i in 0..<(width * 3) { out[y * width * 3 + i] += w * tmp[row * width * 3 + i] }
+        // [inH, w, 3] -> [outH, w, 3]
+        func vertical(_ src: [Double], w: Int) -> [Double] {
+            var out = [Double](repeating: 0, count: w * height * 3)
+            for y in 0..<height {
+                for t in 0..<ky.count[y] {
+                    let wt = ky.weights[y * ky.taps + t], row = ky.start[y] + t
+                    for i in 0..<(w * 3) { out[y * w * 3 + i] += wt * src[row * w * 3 + i] }
+                }
             }
+            return out
         }
-        return out.map { min(max($0, 0), 255) }
+        func clamp(_ v: [Double]) -> [Double] { v.map { min(max($0, 0), 255) } }
+        if verticalFirst(inWidth: image.width, inHeight: image.height, outWidth: width, outHeight: height) {
+            return clamp(horizontal(clamp(vertical(input, w: image.width)), w: image.width, h: height))
+        }
+        return clamp(vertical(clamp(horizontal(input, w: image.width, h: image.height)), w: width))
     }
 }

@@ -98,14 +98,25 @@ final class QwenCheckpointFolderTests: XCTestCase {
     func testTowerFromACheckpointFolderMatchesTransformers() throws {
         let folder = try RotaryTowersTests.build("qwen-lvlm")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let model = try ModelFolder(url: folder).load()
         let reference = try SafetensorsFile(url: folder.appendingPathComponent("reference.safetensors"))
         let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("reference.json"))) as! [String: Any]
         let size = InputSize(height: meta["height"] as! Int, width: meta["width"] as! Int)
         let gh = size.height / 14, gw = size.width / 14
+        let flat = try reference.floats("flattened")
+        // SinkScope's Qwen preprocessing of image.png (150x190 -> 140x196: height shrinks, width grows,
+        // so Pillow 13 resizes vertically first) equals the PIL processor's pixels, to the tolerance
+        // PreprocessorTests uses for float32 references. Checked before the tower loads.
+        let config = FileManager.default.contents(atPath: folder.appendingPathComponent("preprocessor_config.json").path)
+        let qwen = try Preprocessor.qwen2VL(json: config, source: "preprocessor_config.json", height: size.height, width: size.width).0
+        let direct = QwenTokenOrder.flattenedPatches(
+            try ImagePipeline(preprocessor: qwen).pixels(folder.appendingPathComponent("image.png")),
+            channels: 3, height: size.height, width: size.width, patch: 14, temporalPatch: 2)
+        print(String(format: "Qwen2VLImageProcessorPil pixels vs SinkScope (Preprocessor.qwen2VL) from image.png: max rel %.1e", maxRelativeError(direct, flat)))
+        assertClose(direct, flat, absolute: 1e-6, relative: 0, "Qwen2VLImageProcessorPil pixels vs Preprocessor.qwen2VL")
+
+        let model = try ModelFolder(url: folder).load()
         // HF's processor output [G, C·2·14·14] in merge-unit order, back to CHW (frame 0 of each patch);
         // flattening it again must give the same bytes (the processor's order, frames repeated).
-        let flat = try reference.floats("flattened")
         var pixels = [Float](repeating: 0, count: 3 * size.height * size.width)
         for (row, g) in QwenTokenOrder.mergeUnitOrder(gridRows: gh, gridCols: gw).enumerated() {
             for c in 0..<3 { for ky in 0..<14 { for kx in 0..<14 {
@@ -132,12 +143,12 @@ final class QwenCheckpointFolderTests: XCTestCase {
         }
         print("Qwen2.5-VL checkpoint (BF16, visual.) vs transformers: " + report.joined(separator: ", "))
 
-        // SinkScope's own preprocessing of image.png at HF's size. Known open: 1.5e-1 max rel against
-        // the PIL processor (the first values agree; the bicubic down-in-height/up-in-width resize differs somewhere).
+        // The same through the extraction's path (Extractor.preprocessor picks the Qwen processor).
         let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: ModelFolder(url: folder), model: model, requested: size))
         let mine = try pipeline.pixels(folder.appendingPathComponent("image.png"))
-        let e = maxRelativeError(QwenTokenOrder.flattenedPatches(mine, channels: 3, height: size.height, width: size.width, patch: 14, temporalPatch: 2), flat)
-        print(String(format: "Qwen2VLImageProcessorPil pixels vs SinkScope from image.png: %.1e (open: not yet equal)", e))
+        let mineFlat = QwenTokenOrder.flattenedPatches(mine, channels: 3, height: size.height, width: size.width, patch: 14, temporalPatch: 2)
+        print(String(format: "Qwen2VLImageProcessorPil pixels vs SinkScope from image.png: max rel %.1e", maxRelativeError(mineFlat, flat)))
+        assertClose(mineFlat, flat, absolute: 1e-6, relative: 0, "Qwen2VLImageProcessorPil pixels vs SinkScope from image.png")
     }
 
     func testABadImageSizeNamesTheNearestValidSizes() throws {
