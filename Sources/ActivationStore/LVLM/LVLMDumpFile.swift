@@ -199,7 +199,7 @@ struct LVLMDumpFile {
         // `sequence_lengths`) nothing says how long each sequence is: record the shortest length
         // that holds the image's visual tokens, and say so (`sequenceLengthsKnown`).
         let mapped = positions
-        let shortest = (0..<n).map { i in max(1, min(mapped[(i * p)..<((i + 1) * p)].max() ?? 0, Int.max - 1) + 1) }
+        let shortest = (0..<n).map { i in max(1, min(mapped[(i * k)..<((i + 1) * k)].max() ?? 0, Int.max - 1) + 1) }
         sequenceLengthsKnown = sequence != nil || lengths != nil
         let s = sequence ?? lengths?.max() ?? shortest.max() ?? 1
         self.sequence = s
