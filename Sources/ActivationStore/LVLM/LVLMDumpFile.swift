@@ -176,6 +176,10 @@ struct LVLMDumpFile {
             guard v.shape == [n, p] else { throw fail("'visual_positions' has shape \(v.shape), expected [\(n), \(p)]") }
             positions = try v.tensor().int64s().map { Int(clamping: $0) }
         } else if let starts = try reader.ints("image_token_start", count: n) {
+            // A start near Int.max overflowed start + p (found while writing the dump fuzz target).
+            if let i = starts.indices.first(where: { starts[$0] < 0 || starts[$0] > Int.max - p }) {
+                throw fail("image_token_start[\(i)] = \(starts[i]) cannot start \(p) visual tokens in a sequence (it must be a position >= 0)")
+            }
             positions = (0..<n).flatMap { i in (0..<p).map { starts[i] + $0 } }
         } else if columnSums == nil, attentions == nil, hiddenSequence == nil {
             positions = (0..<n).flatMap { _ in Array(0..<p) }  // unused: nothing is gathered from the sequence
