@@ -17,6 +17,10 @@ ALL_TARGETS="safetensors npy npz onnx manifest model_config probe_suite labels_c
 TARGETS="${*:-$ALL_TARGETS}"
 NICE="nice -n ${FUZZ_NICE:-10}"
 BUILD=".build-fuzz"
+# A crash goes to libFuzzer at once (the Swift backtracer is slow and trips ASan).
+export SWIFT_BACKTRACE=enable=no
+# Leaks inside the toolchain's Foundation are not ours (Tests/Fuzz/lsan.supp says which).
+export LSAN_OPTIONS="suppressions=$PWD/Tests/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 OUT="$BUILD/fuzz"
 LOG_DIR="${FUZZ_LOG_DIR:-$BUILD/logs}"
 mkdir -p "$OUT" "$LOG_DIR"

@@ -42,6 +42,23 @@ final class LVLMImportBadInputTests: XCTestCase {
         XCTAssertTrue(try failure([("vit_hidden", dump.vitHidden)]).contains("there is no language-model array"))
     }
 
+    /// Found while writing the dump fuzz target (its input: Tests/Fuzz/Regressions/dump/image-token-start-overflow.safetensors): a start near
+    /// Int.max crashed the reader with an arithmetic overflow computing start + p.
+    func testImageTokenStartThatOverflows() throws {
+        let visual = Tensor(floats: [Float](repeating: 0, count: (dump.lm + 1) * dump.n * dump.p * dump.dm), shape: [dump.lm + 1, dump.n, dump.p, dump.dm])
+        for value in [Int64.max - 1, -3] {
+            XCTAssertEqual(try failure([("vit_hidden", dump.vitHidden), ("llm_hidden_visual", visual), ("image_token_start", Tensor(int64s: [value], shape: []))]),
+                           "cannot import: image_token_start[0] = \(value) cannot start 4 visual tokens in a sequence (it must be a position >= 0).")
+        }
+        // The fuzzer's own input.
+        let input = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fuzz/Regressions/dump/image-token-start-overflow.safetensors")
+        var o = LVLMImportOptions(inputs: [input], output: temporaryDirectory("lvlm-bad").appendingPathComponent("store"))
+        o.showProgress = false
+        XCTAssertThrowsError(try LVLMImporter.run(o)) { error in
+            XCTAssertTrue("\(error)".contains("image_token_start[0] = 9223372036854775806 cannot start 4 visual tokens"), "\(error)")
+        }
+    }
+
     func testInconsistentShapes() throws {
         let late = ("image_token_start", Tensor(int64s: [7], shape: []))
         XCTAssertEqual(try failure([("vit_hidden", dump.vitHidden), ("llm_attentions", dump.attentions), late]),

@@ -189,6 +189,10 @@ struct LVLMDumpFile {
             guard v.shape == [n, k] else { throw fail("'visual_positions' has shape \(v.shape), expected [\(n), \(k)]") }
             positions = try v.tensor().int64s().map { Int(clamping: $0) }
         } else if let starts = try reader.ints("image_token_start", count: n) {
+            // A start near Int.max overflowed start + p (found while writing the dump fuzz target).
+            if let i = starts.indices.first(where: { starts[$0] < 0 || starts[$0] > Int.max - k }) {
+                throw fail("image_token_start[\(i)] = \(starts[i]) cannot start \(k) visual tokens in a sequence (it must be a position >= 0)")
+            }
             positions = (0..<n).flatMap { i in (0..<k).map { starts[i] + $0 } }
         } else if columnSums == nil, attentions == nil, hiddenSequence == nil {
             positions = (0..<n).flatMap { _ in Array(0..<k) }  // unused: nothing is gathered from the sequence
