@@ -1,7 +1,7 @@
 import Foundation
 
 // Every key of pathway.json is snake_case. `CountSummary` is shared with other outputs that keep
-// its camelCase keys, so the pathway report writes its two counts through `SnakeCaseCounts`.
+// its camelCase keys, so the pathway report writes its counts through `SnakeCaseCounts`.
 extension PathwayReport {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -23,6 +23,12 @@ extension PathwayReport {
         dimensionSplit = try c.decode(LLMSinkDimensionSplit.self, forKey: .dimensionSplit)
         relevance = try c.decode([RelevanceMap].self, forKey: .relevance)
         notes = try c.decode([String].self, forKey: .notes)
+        vitPatches = try c.decodeIfPresent(Int.self, forKey: .vitPatches)
+        tokenMerge = try c.decodeIfPresent(String.self, forKey: .tokenMerge)
+        sinkFedTokens = try c.decodeIfPresent(SnakeCaseCounts.self, forKey: .sinkFedTokens)?.counts
+        unfedTokens = try c.decodeIfPresent(Int.self, forKey: .unfedTokens)
+        sinkFeeding = try c.decodeIfPresent([SinkFeeding].self, forKey: .sinkFeeding)
+        decodedWords = try c.decodeIfPresent([DecodedGallery].self, forKey: .decodedWords)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -45,6 +51,12 @@ extension PathwayReport {
         try c.encode(dimensionSplit, forKey: .dimensionSplit)
         try c.encode(relevance, forKey: .relevance)
         try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(vitPatches, forKey: .vitPatches)
+        try c.encodeIfPresent(tokenMerge, forKey: .tokenMerge)
+        try c.encodeIfPresent(sinkFedTokens.map { SnakeCaseCounts(counts: $0) }, forKey: .sinkFedTokens)
+        try c.encodeIfPresent(unfedTokens, forKey: .unfedTokens)
+        try c.encodeIfPresent(sinkFeeding, forKey: .sinkFeeding)
+        try c.encodeIfPresent(decodedWords, forKey: .decodedWords)
     }
 }
 
