@@ -39,6 +39,7 @@ public struct CompareConfig: Sendable, Equatable {
         report.sampleImages = sampleImages
         report.ckaTokens = ckaTokens
         report.scale = scale
+        report.galleryImages = galleryImages
         try report.validate()
     }
 }
