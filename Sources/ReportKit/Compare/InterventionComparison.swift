@@ -57,7 +57,8 @@ struct InterventionComparison {
                          + "\(intervenedName); cyan outlines are each store's own sinks (method \(clean.source.method) / \(intervened.source.method)).")
         let source = GalleryImageSource(store: clean.store, imagesDirectory: nil)
         let grid = (max(clean.model.grid.first ?? 1, 1), max(clean.model.grid.last ?? 1, 1))
-        let width = min(560, max(330, grid.1 * 12 + 170)), height = width - 50
+        // Wide enough for "Layer 12 attention: intervened (B)"; two panels a row fit a 1400 px page.
+        let width = min(560, max(400, grid.1 * 12 + 170)), height = width - 50
         var cards: [HTML] = []
         for (k, pair) in images.enumerated() {
             let picture = source.load(clean.store.images[pair.clean])
@@ -73,7 +74,7 @@ struct InterventionComparison {
                     for (side, values, store, mask) in [(cleanName, before, "clean", marked(a, rowA, clean.p)),
                                                         (intervenedName, after, "intervened", marked(b, rowB, intervened.p))] {
                         cells.append(try PatchHeatmap(values: values, image: picture.image, grid: grid, marked: mask,
-                                                      title: "Layer \(l) \(tag == "norm" ? "norm" : "received attention"): \(store) (\(side))",
+                                                      title: "Layer \(l) \(tag == "norm" ? "norm" : "attention"): \(store) (\(side))",
                                                       bar: bar, map: map, scaleValues: before + after)
                             .add(to: figures, size: (width, height), name: String(format: "effects-%02d-l%02d-\(tag)-\(store)", k, l),
                                  caption: "Image \(clean.store.images[pair.clean].id), layer \(l): \(tag == "norm" ? "L2 norm" : "received attention") "

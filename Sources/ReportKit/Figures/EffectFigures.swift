@@ -86,10 +86,10 @@ struct EffectFigures {
         if !freed.isEmpty {
             let fx = freed.map { Double($0.layer) }
             var shares: [LineChart.Series] = []
-            if freed.contains(where: { $0.attention?.toCls != nil }) {
+            if !effects.selectsCLS, freed.contains(where: { $0.attention?.toCls != nil }) {
                 shares.append(.init(name: "to CLS", x: fx, y: freed.map { $0.attention?.toCls ?? .nan }, color: Palette.color(0)))
             }
-            if freed.contains(where: { $0.attention?.toRegisters != nil }) {
+            if !effects.selectsRegisters, freed.contains(where: { $0.attention?.toRegisters != nil }) {
                 shares.append(.init(name: "to registers", x: fx, y: freed.map { $0.attention?.toRegisters ?? .nan }, color: Palette.color(4)))
             }
             shares.append(.init(name: "to other sinks", x: fx, y: freed.map { $0.attention?.toOtherSinks ?? .nan }, color: Palette.color(5)))

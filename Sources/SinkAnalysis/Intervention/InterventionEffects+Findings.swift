@@ -19,8 +19,8 @@ extension InterventionEffects {
         if let top = shifts.max(by: { $0.shift.freed < $1.shift.freed }) {
             let s = top.shift
             var parts: [String] = []
-            if let c = s.toCls { parts.append("\(Self.percent(c)) to CLS") }
-            if let r = s.toRegisters { parts.append("\(Self.percent(r)) to registers") }
+            if let c = s.toCls, !selectsCLS { parts.append("\(Self.percent(c)) to CLS") }
+            if let r = s.toRegisters, !selectsRegisters { parts.append("\(Self.percent(r)) to registers") }
             parts.append("\(Self.percent(s.toOtherSinks)) to other sinks")
             parts.append("\(Self.percent(s.toOrdinaryPatches)) to ordinary patches")
             out.append("The selected tokens lose the most received attention at layer \(top.layer) (\(Self.fixed(s.selected.clean)) → "
@@ -34,6 +34,10 @@ extension InterventionEffects {
         }
         return out
     }
+
+    /// Whether the selection holds CLS / every register, so "freed attention going to" them means nothing.
+    public var selectsCLS: Bool { tokens == "cls" || tokens == "prefix" }
+    public var selectsRegisters: Bool { tokens == "registers" || tokens == "prefix" }
 
     static func verb(_ kind: String) -> String {
         switch kind {
