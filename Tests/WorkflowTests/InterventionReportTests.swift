@@ -32,6 +32,8 @@ final class InterventionReportTests: XCTestCase {
         for sentence in effects.findings { XCTAssertTrue(html.contains(HTML.escape(sentence)), sentence) }
         // A knockout of CLS at blocks 1–2 really frees attention there: the sentences say so.
         XCTAssertTrue(effects.findings.contains { $0.hasPrefix("The selected tokens lose the most received attention at layer") })
+        // CLS is the selection, so no sentence says how much of its own attention went "to CLS".
+        XCTAssertFalse(effects.findings.contains { $0.contains("to CLS") })
 
         // The charts exist and have lines in their plot areas.
         for name in ["cosines", "norms", "received", "freed"] {
