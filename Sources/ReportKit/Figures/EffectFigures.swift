@@ -26,7 +26,7 @@ struct EffectFigures {
 
     func html() throws -> HTML {
         let x = effects.layers.map { Double($0.layer) }
-        let marks = "Vertical position: the mean over \(effects.images) image\(effects.images == 1 ? "" : "s"); the intervention acts at "
+        let marks = "Each point is the mean over \(effects.images) image\(effects.images == 1 ? "" : "s"); the intervention acts at "
             + InterventionEffects.layerList(effects.at) + "."
         var panels: [HTML] = []
 
