@@ -68,7 +68,7 @@ struct EffectFigures {
                 .init(name: "selected clean", x: ax, y: attention.map { $0.attention?.selected.clean ?? .nan }, color: Palette.color(3), dashed: true),
                 .init(name: "selected intervened", x: ax, y: attention.map { $0.attention?.selected.intervened ?? .nan }, color: Palette.color(3)),
             ]
-            if attention.contains(where: { $0.attention?.cls != nil }) {
+            if !effects.selectsCLS, attention.contains(where: { $0.attention?.cls != nil }) {
                 series += [
                     .init(name: "CLS clean", x: ax, y: attention.map { $0.attention?.cls?.clean ?? .nan }, color: Palette.color(0), dashed: true),
                     .init(name: "CLS intervened", x: ax, y: attention.map { $0.attention?.cls?.intervened ?? .nan }, color: Palette.color(0)),
@@ -111,7 +111,8 @@ struct EffectFigures {
         func change(_ c: InterventionEffects.Change?) -> String { c.map { f($0.clean) + " → " + f($0.intervened) } ?? "–" }
         let rows = effects.layers.map { e -> [String] in
             ["\(e.layer)", f(e.clsCosine), f(e.pooledCosine), f(e.otherPatchesCosine), f(e.selectedCosine), change(e.p99PatchNorm),
-             change(e.selectedNorm), change(e.attention?.selected), f(e.attention?.freed), f(e.attention?.toCls), f(e.attention?.toRegisters),
+             change(e.selectedNorm), change(e.attention?.selected), f(e.attention?.freed),
+             f(effects.selectsCLS ? nil : e.attention?.toCls), f(effects.selectsRegisters ? nil : e.attention?.toRegisters),
              f(e.attention?.toOtherSinks), f(e.attention?.toOrdinaryPatches)]
         }
         let final = ["final", f(effects.final.clsCosine), f(effects.final.pooledCosine), "–", "–", "–", "–", "–", "–", "–", "–", "–", "–"]
