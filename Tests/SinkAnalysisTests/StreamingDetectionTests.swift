@@ -76,6 +76,36 @@ final class StreamingDetectionTests: XCTestCase {
         }
     }
 
+    /// A suite's or the pathway's mask of one layer, read block by block, is the whole-layer mask.
+    func testLayerMaskEqualsWholeLayerDetection() throws {
+        let store = try StoreReader(url: try makeStore())
+        for detector in Self.detectors {
+            for l in store.layers where !detector.inputs.contains(.received) || store.manifest.receivedLayers.contains(l) {
+                let whole = try detector.detect(try SinkDetection.load(store: store, layer: l, hidden: true))
+                for blockImages in [1, 2, nil] {
+                    let streamed = try SinkDetection.mask(store: store, detector: detector, layer: l, blockImages: blockImages)
+                    let label = "\(detector.name) \(detector.parameters) layer \(l) blocks of \(blockImages.map(String.init) ?? "a shard")"
+                    XCTAssertEqual(streamed, whole, label)
+                }
+            }
+        }
+    }
+
+    /// Sink-dimension discovery from stored masks sums block by block: equal to ranking whole layers.
+    func testSinkDimensionsFromMasksEqualWholeLayerRanking() throws {
+        let store = try StoreReader(url: try makeStore())
+        _ = try SinkDetection.run(store: store, detector: TopKNorm(k: 2), progress: false)
+        let discovery = SinkDimensionDiscovery()
+        let streamed = try SinkRelations.sinkDimensions(store: store, method: "topk", discovery: discovery)
+        let whole = try store.layers.map { l in
+            try discovery.rank(
+                layer: l, hidden: try store.hidden(layer: l), mask: try store.mask(method: "topk", layer: l),
+                tokenCount: Self.tokens, hiddenSize: Self.dims, prefixTokens: Self.prefix)
+        }
+        XCTAssertEqual(streamed, discovery.summarize(method: "topk", whole))
+        XCTAssertEqual(streamed.layers[1].top.first?.dimension, 2)
+    }
+
     /// The planted data exercise what they should: calibration with and without a mode, ties,
     /// discovered dimensions, massive hits, prefix summaries with a register.
     func testPlantedStoreExercisesEveryPath() throws {

@@ -13,6 +13,8 @@ public struct ImageBlock: Sendable {
     public func norms(layer: Int) throws -> [Float] { try store.norms(layer: layer, images: Array(images)) }
     /// Received attention `[n, T]` at `layer`.
     public func received(layer: Int) throws -> [Float] { try store.received(layer: layer, images: Array(images)) }
+    /// Sink mask `[n, T]` of `method` at `layer`.
+    public func mask(method: String, layer: Int) throws -> [UInt8] { try store.mask(method: method, layer: layer, images: Array(images)) }
 }
 
 extension StoreReader {

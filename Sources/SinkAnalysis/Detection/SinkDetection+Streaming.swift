@@ -7,12 +7,54 @@ extension SinkDetection {
     static let blockBytes = 32 << 20
 
     /// Detects and summarises one layer block by block, appending the masks to `spool`.
-    ///
-    /// Pass 1 (only for methods with a statistic over all images) finds that statistic and turns
-    /// the detector into one that decides each block on its own; pass 2 runs it on every block.
     static func detectLayer(
         store: StoreReader, detector: any SinkDetector, layer l: Int, rankDimensions: Bool, spool: MaskSpool?, blockImages: Int
     ) throws -> LayerDetection {
+        try streamLayer(store: store, detector: detector, layer: l, rankDimensions: rankDimensions, summarize: true,
+                        blockImages: blockImages) { block, mask in
+            try spool?.append(layer: l, shard: block.shard, values: mask.values)
+        }.summary!
+    }
+
+    /// One layer's sink mask, equal to `detector.detect` on the whole layer but read block by block
+    /// (for a suite's sink groups, the pathway's ViT sinks, the report): holds the `[N, T]` mask and
+    /// `[N, P]` prefix verdicts (1 byte a token) and nothing else of the layer.
+    /// - Parameter blockImages: images per block (nil: about `blockBytes` of hidden states).
+    public static func mask(store: StoreReader, detector: any SinkDetector, layer l: Int, blockImages: Int? = nil) throws -> SinkMask {
+        guard store.layers.contains(l) else {
+            throw DetectionError.unknownLayer(source: store.url.path, layer: l, available: store.layers)
+        }
+        var values: [UInt8] = [], prefixPasses: [UInt8] = []
+        values.reserveCapacity(store.images.count * store.model.tokens)
+        let outcome = try streamLayer(
+            store: store, detector: detector, layer: l, rankDimensions: false, summarize: false,
+            blockImages: blockImages ?? store.imagesFitting(bytes: blockBytes)) { _, mask in
+            values += mask.values
+            prefixPasses += mask.prefixPasses
+        }
+        let t = store.model.tokens
+        return SinkMask(
+            imageCount: store.images.count, tokenCount: t, prefixTokens: min(max(store.model.prefixTokens, 0), t), values: values,
+            prefixPasses: prefixPasses, threshold: outcome.threshold, calibration: outcome.calibration,
+            dimensions: outcome.dimensions, notes: outcome.notes)
+    }
+
+    /// What a layer read block by block gave besides the masks handed to the caller.
+    struct LayerOutcome {
+        var threshold: Double?
+        var calibration: NormCalibration.Result?
+        var dimensions: [DimensionHit]
+        var notes: [String]
+        var summary: LayerDetection?
+    }
+
+    /// Pass 1 (only for methods with a statistic over all images) finds that statistic and turns
+    /// the detector into one that decides each block on its own; pass 2 runs it on every block,
+    /// hands each block's mask to `onMask` and, when `summarize`, accumulates the layer's summary.
+    static func streamLayer(
+        store: StoreReader, detector: any SinkDetector, layer l: Int, rankDimensions: Bool, summarize: Bool, blockImages: Int,
+        onMask: (ImageBlock, SinkMask) throws -> Void
+    ) throws -> LayerOutcome {
         let model = store.model
         let global = try globalPass(store: store, detector: detector, layer: l, blockImages: blockImages)
         let readsHidden = detector.inputs.contains(.hidden)
@@ -33,17 +75,21 @@ extension SinkDetection {
                 let old = hits[hit.dimension] ?? (0, 0)
                 hits[hit.dimension] = (old.tokens + hit.tokens, max(old.peak, hit.peak))
             }
-            let hidden = !rankDimensions ? nil : readsHidden ? activations.hidden : try block.hidden(layer: l)
-            accumulator.add(activations, mask: mask, hidden: hidden)
-            try spool?.append(layer: l, shard: block.shard, values: mask.values)
+            if summarize {
+                let hidden = !rankDimensions ? nil : readsHidden ? activations.hidden : try block.hidden(layer: l)
+                accumulator.add(activations, mask: mask, hidden: hidden)
+            }
+            try onMask(block, mask)
         }
         if let given = global.threshold { threshold = given }
         var notes = global.notes + blockNotes
         if !tied.isEmpty { notes.append(SinkCriterion.tieNote(layer: l, images: tied)) }
         let dimensions = hits.sorted { $0.key < $1.key }.map { DimensionHit(dimension: $0.key, tokens: $0.value.tokens, peak: $0.value.peak) }
-        return try accumulator.finish(
+        let summary = !summarize ? nil : try accumulator.finish(
             threshold: threshold, thresholdSource: thresholdSource(detector, threshold: threshold),
             calibration: global.calibration, dimensions: dimensions, notes: notes)
+        return LayerOutcome(
+            threshold: threshold, calibration: global.calibration, dimensions: dimensions, notes: notes, summary: summary)
     }
 
     /// What pass 1 found: the detector to run on each block, and what the whole layer reports.
