@@ -39,6 +39,7 @@ extension LayerResult {
             hidden: needsHidden ? try store.hidden(layer: l) : nil, norms: try store.norms(layer: l),
             received: received, source: store.url.path)
         activations.registers = model.registers
+        activations.attention = model.attention(ofLayer: l)
         var mask: SinkMask
         var thresholdSource: String
         var maskNote: String?
