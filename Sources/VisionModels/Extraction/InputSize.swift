@@ -61,6 +61,8 @@ extension Extractor {
                 preprocessor.imageStd = [0.229, 0.224, 0.225]
                 preprocessor.source = "defaults:dinov3_vit"
             }
+            // DINOv3ViTImageProcessor is torchvision-backed: it resizes the float image, unrounded.
+            preprocessor.resizeInFloat = true
         } else {
             preprocessor = try Preprocessor.load(modelDirectory: folder.url, architecture: spec.architecture)
         }
