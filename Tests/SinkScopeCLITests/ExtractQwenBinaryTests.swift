@@ -98,3 +98,23 @@ final class ExtractQwenBinaryTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: store.path), "no store is written")
     }
 }
+
+/// `sinkscope extract` refuses a Qwen3-VL folder with one sentence, exit 1, and writes no store.
+final class ExtractQwen3VLRefusalTests: XCTestCase {
+    func testAQwen3VLFolderIsRefusedWithOneSentence() throws {
+        let root = temporaryDirectory("qwen3-vl-cli")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let config: [String: Any] = ["model_type": "qwen3_vl",
+                                     "vision_config": ["model_type": "qwen3_vl_vision", "deepstack_visual_indexes": [8, 16, 24]]]
+        try JSONSerialization.data(withJSONObject: config).write(to: root.appendingPathComponent("config.json"))
+        let image = root.appendingPathComponent("image.png")
+        try Data("the model is refused before any image is read".utf8).write(to: image)
+        let store = root.appendingPathComponent("store")
+        let run = try CLI.run(["extract", "--model", root.path, "--images", image.path, "--out", store.path])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let message = run.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, message)
+        XCTAssertTrue(message.contains("model_type 'qwen3_vl', Qwen3-VL") && message.contains("deepstack"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store.path), "no store is written")
+    }
+}
