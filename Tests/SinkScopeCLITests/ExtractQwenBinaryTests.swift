@@ -7,7 +7,8 @@ import XCTest
 /// `sinkscope extract` (the built binary) on a Qwen2.5-VL checkpoint folder that transformers writes at
 /// test time: sharded, BF16, every parameter perturbed (`scripts/fixtures/tiny_rotary_towers.py qwen-lvlm`).
 /// The store, in grid order, must equal transformers' tower run in float32 on the same BF16-rounded
-/// weights from the PIL processor's pixels of the same image file, to max|diff| / max|ref| < 1e-4.
+/// weights from the PIL processor's pixels of the same image file, to max|diff| / max|ref| < 1e-4: every
+/// layer's hidden states and received attention, and `merged` (what the LLM receives).
 final class ExtractQwenBinaryTests: XCTestCase {
     static let modules = ["torch", "transformers", "safetensors", "PIL"]
     var root: URL!
@@ -54,6 +55,9 @@ final class ExtractQwenBinaryTests: XCTestCase {
         }
         for l in 0...layers { try check(try reader.hidden(layer: l), "hidden.\(l)") }
         for l in 1...layers { try check(try reader.received(layer: l), "received.\(l)") }
+        // What the LLM receives: the merger's output, merge units row-major over the grid.
+        XCTAssertEqual(reader.manifest.merged, MergedTokens(tokens: height / 28 * (width / 28), hiddenSize: 24))
+        try check(try reader.merged(), "merged")
         print("sinkscope extract (binary) on a sharded BF16 Qwen2.5-VL folder vs transformers: " + report.joined(separator: ", "))
     }
 
