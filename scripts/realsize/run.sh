@@ -6,6 +6,7 @@
 #
 #   scripts/realsize/run.sh [OUT=/tmp/sinkscope-realsize] [IMAGES=3] [THREADS=2]
 #   SKIP_TRANSFORMERS=1 scripts/realsize/run.sh ...   # reuse OUT/{qwen,dinov3} made by an earlier run
+#   KINDS=dinov3 scripts/realsize/run.sh ...          # one of the two
 #
 # On a shared machine wall time says little; both sides also report CPU seconds (user + system).
 # Needs a release build (swift build -c release --product sinkscope) and the .venv. Runs at nice 10.
@@ -16,7 +17,7 @@ PY=${SINKSCOPE_PYTHON:-.venv/bin/python}
 BIN=.build/release/sinkscope
 [ -x "$BIN" ] || { echo "build first: swift build -c release --product sinkscope" >&2; exit 1; }
 echo "uptime: $(uptime)"
-for kind in qwen dinov3; do
+for kind in ${KINDS:-qwen dinov3}; do
   dir=$OUT/$kind
   size=$([ $kind = qwen ] && echo 448x448 || echo 224x224)
   if [ -z "${SKIP_TRANSFORMERS:-}" ]; then
@@ -26,7 +27,7 @@ for kind in qwen dinov3; do
   fi
   IMAGES=$(ls "$dir/images" | wc -l)
   # SinkScope: one image (load + first forward), then all images; the difference gives the steady rate.
-  for n in 1 "$IMAGES"; do
+  for n in $(printf "1\n%s\n" "$IMAGES" | sort -un); do
     rm -rf "$dir/in$n" "$dir/store$n"; mkdir -p "$dir/in$n"; for f in $(ls "$dir/images" | head -n "$n"); do ln -sf "$dir/images/$f" "$dir/in$n/$f"; done
     start=$(date +%s.%N)
     SINKSCOPE_NO_PROGRESS=1 /usr/bin/time -f "%M %U %S" -o "$dir/rss$n" nice -n 10 "$BIN" extract --model "$dir/model" \
