@@ -38,6 +38,7 @@ extension LayerResult {
             hidden: nil, norms: try store.norms(layer: l),
             received: received, source: store.url.path)
         activations.registers = model.registers
+        activations.attention = model.attention(ofLayer: l)
         var mask: SinkMask
         var thresholdSource: String
         var maskNote: String?

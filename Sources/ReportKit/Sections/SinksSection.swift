@@ -13,13 +13,13 @@ extension ReportContext {
                     Format.fixed(d.sinks.meanPerImage), "\(d.sinks.minPerImage)", "\(d.sinks.maxPerImage)",
                     "\(d.sinks.imagesWithSinks)", Format.num(d.otherNormMedian), Format.times(d.normRatio),
                     Format.times(d.receivedRatio), Format.times(cls?.normRatio), Format.times(cls?.receivedRatio),
-                    cls?.topReceiverShare.map { Format.percent($0) } ?? "–"] + reg
+                    cls?.topReceiverShare.map { Format.percent($0) } ?? "–"] + reg + windowedCell(r)
         }
         let k = analysis.registers
         let table = HTMLTable(
             header: ["layer", "threshold", "high-norm mode", "sinks", "per image", "min", "max", "images with sinks",
                      "median patch norm", "sink / other norm", "sink / other attention", "CLS norm ×", "CLS attention ×", "CLS top receiver"]
-                + (k == 0 ? [] : ["registers norm ×", "registers attention ×"]),
+                + (k == 0 ? [] : ["registers norm ×", "registers attention ×"]) + (windowedLayers.isEmpty ? [] : ["attention"]),
             rows: rows, numeric: Set(3...(k == 0 ? 13 : 15)),
             caption: "Per layer: the threshold applied; whether the patch-token norms have a separate high-norm mode "
                 + "(calibration); sinks in all \(analysis.n) images and per image; the median norm of non-sink patch tokens; "
@@ -29,7 +29,7 @@ extension ReportContext {
                 + (k == 0 ? "." : "; the same two ratios for the \(k) register token\(k == 1 ? "" : "s") (designed sinks, Darcet et al.), "
                     + "averaged over the registers. Registers are reported beside CLS and never counted among the patch tokens."))
         var body = table.html
-        let notes = results.compactMap(\.maskNote)
+        let notes = results.compactMap(\.maskNote) + [windowedNote].compactMap { $0 }
         for note in notes { body = body + .paragraph(note, class: "note") }
         if results.count >= 2 {
             body = body + .element("div", [("class", "grid")], try countsChart(), try normsChart())
@@ -70,13 +70,14 @@ extension ReportContext {
         }
         let positive = series.flatMap(\.y).filter { $0.isFinite && $0 > 0 }
         let useLog = (positive.max() ?? 1) / max(positive.min() ?? 1, 1e-12) > 20
-        let chart = try LineChart(
+        var chart = try LineChart(
             series: series, title: "Token norms by layer", xAxis: Axis("layer", integerTicks: true),
             yAxis: Axis("L2 norm" + (useLog ? " (log)" : ""), log: useLog), legend: .upperLeft, style: figures.style(640, 380))
+        chart.spans = windowedSpans
         return try figures.add(chart, name: "norms-by-layer", alt: "Line chart of token norms by layer",
                                caption: "Median L2 norm of the sinks and of the other patch tokens, and the mean CLS norm"
                                 + (analysis.registers > 0 ? " and mean register norm" : "") + ", at each layer"
-                                + (useLog ? " (log scale)." : "."),
+                                + (useLog ? " (log scale)." : ".") + windowedCaption,
                                data: "detection.layers[].sinkNormMedian, otherNormMedian, prefix[0].meanNorm"
                                 + (analysis.registers > 0 ? ", registers.meanNorm" : ""))
     }

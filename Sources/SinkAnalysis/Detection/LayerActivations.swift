@@ -1,3 +1,4 @@
+import ActivationStore
 import Foundation
 
 /// What the detectors read for one layer of one store (or of arrays built by hand in tests).
@@ -24,6 +25,9 @@ public struct LayerActivations: Sendable {
     /// Store index of the first image here (nonzero for one shard of a store read in blocks), so
     /// errors and notes name images by their index in the store.
     public var firstImage: Int = 0
+    /// The attention pattern of the block that wrote this layer (`ModelInfo.attention(ofLayer:)`), nil
+    /// when the model has no windowed blocks. Set after init; it only labels the layer's summary.
+    public var attention: LayerAttention? = nil
     /// `[n, T, D]` hidden states, or nil when only norms were loaded (norm-only methods).
     public var hidden: [Float]?
     /// `[n, T]` L2 norms of the hidden states.

@@ -1,3 +1,4 @@
+import ActivationStore
 import Foundation
 
 /// What detection found on one layer, in the numbers the `detect` table and the reports show.
@@ -34,6 +35,10 @@ public struct LayerDetection: Sendable, Codable, Equatable {
     /// Norm vs received attention over the patch tokens (nil without received attention).
     public var normAttention: NormAttentionRelation?
     public var notes: [String]
+    /// Full or windowed attention in the block that wrote this layer, when the model has windowed
+    /// blocks (nil, and absent from JSON, otherwise and for layer 0). In a windowed block a token is
+    /// attended only from its own window, so its received attention is not comparable with a full block's.
+    public var attention: LayerAttention? = nil
 }
 
 /// Sinks per image.
@@ -118,6 +123,7 @@ extension LayerDetection {
         self = try accumulator.finish(
             threshold: mask.threshold, thresholdSource: thresholdSource, calibration: mask.calibration,
             dimensions: mask.dimensions, notes: mask.notes, rankedDimensions: rankedDimensions)
+        attention = layer.attention
     }
 
     static func ratio(_ a: Double?, _ b: Double?) -> Double? {

@@ -85,9 +85,10 @@ extension SinkDetection {
         var notes = global.notes + blockNotes
         if !tied.isEmpty { notes.append(SinkCriterion.tieNote(layer: l, images: tied)) }
         let dimensions = hits.sorted { $0.key < $1.key }.map { DimensionHit(dimension: $0.key, tokens: $0.value.tokens, peak: $0.value.peak) }
-        let summary = !summarize ? nil : try accumulator.finish(
+        var summary = !summarize ? nil : try accumulator.finish(
             threshold: threshold, thresholdSource: thresholdSource(detector, threshold: threshold),
             calibration: global.calibration, dimensions: dimensions, notes: notes)
+        summary?.attention = store.model.attention(ofLayer: l)
         return LayerOutcome(
             threshold: threshold, calibration: global.calibration, dimensions: dimensions, notes: notes, summary: summary)
     }
@@ -148,6 +149,7 @@ extension SinkDetection {
             prefixTokens: model.prefixTokens, hidden: hidden ? try block.hidden(layer: l) : nil,
             norms: try block.norms(layer: l), received: received, source: store.url.path)
         activations.registers = model.registers
+        activations.attention = model.attention(ofLayer: l)
         activations.firstImage = block.images.lowerBound
         return activations
     }

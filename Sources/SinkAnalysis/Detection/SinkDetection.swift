@@ -124,6 +124,7 @@ public enum SinkDetection {
             prefixTokens: model.prefixTokens, hidden: hidden ? try store.hidden(layer: l) : nil,
             norms: try store.norms(layer: l), received: received, source: store.url.path)
         activations.registers = model.registers
+        activations.attention = model.attention(ofLayer: l)
         return activations
     }
 

@@ -41,7 +41,7 @@ extension Extractor {
     /// - DINOv3: resize to 224 × 224 (bilinear) and ImageNet mean/std, HF's defaults, or the folder's file.
     /// - Others: the folder's settings or the family defaults; `requested` (multiples of the patch
     ///   size) replaces the resize and crop by an exact resize.
-    static func preprocessor(folder: ModelFolder, model: VisionTransformer, requested: InputSize?) throws -> Preprocessor {
+    public static func preprocessor(folder: ModelFolder, model: VisionTransformer, requested: InputSize?) throws -> Preprocessor {
         let spec = model.spec, file = folder.url.appendingPathComponent("preprocessor_config.json")
         let json = FileManager.default.contents(atPath: file.path)
         var preprocessor: Preprocessor
@@ -61,6 +61,8 @@ extension Extractor {
                 preprocessor.imageStd = [0.229, 0.224, 0.225]
                 preprocessor.source = "defaults:dinov3_vit"
             }
+            // DINOv3ViTImageProcessor is torchvision-backed: it resizes the float image, unrounded.
+            preprocessor.resizeInFloat = true
         } else {
             preprocessor = try Preprocessor.load(modelDirectory: folder.url, architecture: spec.architecture)
         }
