@@ -7,8 +7,17 @@ public struct ImageActivations: Sendable {
     public var received: [Int: [Float]]?
     /// Layer → attention probabilities `[H*T*T]` (head, query, key), only when keeping attention.
     public var attention: [Int: [Float]]?
+    /// Layer → head-mean value-vector norm `[T]` (`value_norm.{l}`), with `--capture values`.
+    public var valueNorms: [Int: [Float]]?
+    /// Layer → norm of each token's query-averaged contribution to the attention output `[T]` (`value_out.{l}`).
+    public var valueOutputs: [Int: [Float]]?
 
-    public init(image: ImageEntry, hidden: [Int: [Float]], received: [Int: [Float]]? = nil, attention: [Int: [Float]]? = nil) {
+    public init(
+        image: ImageEntry, hidden: [Int: [Float]], received: [Int: [Float]]? = nil, attention: [Int: [Float]]? = nil,
+        valueNorms: [Int: [Float]]? = nil, valueOutputs: [Int: [Float]]? = nil
+    ) {
+        self.valueNorms = valueNorms
+        self.valueOutputs = valueOutputs
         self.image = image
         self.hidden = hidden
         self.received = received

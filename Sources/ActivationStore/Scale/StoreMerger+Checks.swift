@@ -40,6 +40,9 @@ extension StoreMerger {
             if a.manifest.attentionLayers != b.manifest.attentionLayers {
                 throw refuse("whole attention maps for layers", "\(a.manifest.attentionLayers)", "\(b.manifest.attentionLayers)")
             }
+            if a.manifest.valueLayers != b.manifest.valueLayers {
+                throw refuse("value norms (--capture values) for layers", "\(a.manifest.valueLayers ?? [])", "\(b.manifest.valueLayers ?? [])")
+            }
             let pa = (a.manifest.preprocessing ?? [:]).filter { !pathEntries.contains($0.key) }
             let pb = (b.manifest.preprocessing ?? [:]).filter { !pathEntries.contains($0.key) }
             if pa != pb {

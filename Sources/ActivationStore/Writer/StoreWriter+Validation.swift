@@ -22,6 +22,15 @@ extension StoreWriter {
             guard (0...model.layers).contains(l) else { throw bad("received attention for layer \(l) is outside 0...\(model.layers)") }
             guard r.count == t else { throw bad("received.\(l) has \(r.count) values, expected T = \(t)") }
         }
+        for (name, tensors) in [("value_norm", a.valueNorms), ("value_out", a.valueOutputs)] {
+            for (l, v) in tensors ?? [:] {
+                guard (1...max(model.layers, 1)).contains(l) else { throw bad("\(name).\(l) is outside the blocks' layers 1...\(model.layers)") }
+                guard v.count == t else { throw bad("\(name).\(l) has \(v.count) values, expected T = \(t)") }
+            }
+        }
+        if (a.valueNorms.map { $0.keys.sorted() } ?? []) != (a.valueOutputs.map { $0.keys.sorted() } ?? []) {
+            throw bad("value_norm and value_out are given for different layers")
+        }
         if keepAttention {
             let h = model.heads
             for (l, x) in a.attention ?? [:] {
@@ -36,6 +45,10 @@ extension StoreWriter {
         let received = a.received.map { $0.keys.sorted() } ?? []
         guard received == receivedLayers else {
             throw StoreError.invalidActivations(image: a.image.id, problem: "received attention is given for layers \(received) but the store holds it for \(receivedLayers)")
+        }
+        let values = a.valueNorms.map { $0.keys.sorted() } ?? []
+        guard values == valueLayers else {
+            throw StoreError.invalidActivations(image: a.image.id, problem: "value norms are given for layers \(values) but the store holds them for \(valueLayers)")
         }
         if keepAttention {
             let attention = a.attention.map { $0.keys.sorted() } ?? []

@@ -83,6 +83,8 @@ public final class StoreWriter {
     public var hiddenDType: DType { manifest.hiddenDType }
     /// Layers with received attention (fixed by the first image).
     public var receivedLayers: [Int] { manifest.receivedLayers }
+    /// Layers with `value_norm` / `value_out` (fixed by the first image).
+    public var valueLayers: [Int] { manifest.valueLayers ?? [] }
     /// Layers with whole attention maps (fixed by the first image).
     public var attentionLayers: [Int] { manifest.attentionLayers }
 
@@ -112,9 +114,12 @@ public final class StoreWriter {
             manifest.hasReceived = !manifest.receivedLayers.isEmpty
             manifest.attentionLayers = keepAttention ? (a.attention.map { $0.keys.sorted() } ?? []) : []
             manifest.hasAttention = !manifest.attentionLayers.isEmpty
+            let values = a.valueNorms.map { $0.keys.sorted() } ?? []
+            manifest.valueLayers = values.isEmpty ? nil : values
         }
         try checkOptionalLayers(a)
-        buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers)
+        buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers,
+                   valueLayers: manifest.valueLayers ?? [])
         ids.insert(a.image.id)
         pendingImages.append(a.image)
         if buffer.count >= imagesPerShard { try flush() }

@@ -33,6 +33,9 @@ public struct LayerDetection: Sendable, Codable, Equatable {
     public var clsIsAttentionSink: Bool?
     /// Norm vs received attention over the patch tokens (nil without received attention).
     public var normAttention: NormAttentionRelation?
+    /// Value norms and contributions of sinks, other patches and CLS, when the store has them
+    /// (`--capture values`); nil, and absent from JSON, otherwise.
+    public var values: ValueContributionSummary? = nil
     public var notes: [String]
 }
 

@@ -58,9 +58,16 @@ public enum SinkDetection {
             if source == "calibrated" || source == "none" {
                 parameters["tau.\(l)"] = mask.threshold.map { String(format: "%.6g", $0) } ?? "none"
             }
-            summaries.append(try LayerDetection(
+            var summary = try LayerDetection(
                 summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions,
-                rankedDimensions: streamed))
+                rankedDimensions: streamed)
+            if (store.manifest.valueLayers ?? []).contains(l) {
+                let model = store.model
+                summary.values = ValueContributionSummary(
+                    mask: mask.values, valueNorms: try store.valueNorms(layer: l), valueOutputs: try store.valueOutputs(layer: l),
+                    tokenCount: model.tokens, prefixTokens: model.prefixTokens, hasCLS: model.prefixTokens > model.registers)
+            }
+            summaries.append(summary)
             bar.advance()
         }
         bar.finish()

@@ -63,6 +63,8 @@ struct InterveneCommand: ParsableCommand {
     @OptionGroup(title: "Sink detection (for sinks:METHOD and the other sinks freed attention goes to)")
     var detectorOptions: DetectorOptions
 
+    @OptionGroup var captureOptions: CaptureOptions
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -79,11 +81,12 @@ struct InterveneCommand: ParsableCommand {
         var options = detectorOptions
         if case .sinks(let method) = selector { options.method = method }
         let detector: (any SinkDetector)? = try options.detector()
-        let extraction = ExtractionConfig(
+        var extraction = ExtractionConfig(
             model: model, images: URL(fileURLWithPath: images), output: outputOptions.url,
             labels: labels.map { URL(fileURLWithPath: $0) }, receivedAttention: attention,
             hiddenDType: dtype == "f32" ? .f32 : .f16, batchSize: batch, threads: threads,
             progress: outputOptions.progress, cache: EnvironmentSettings.cache)
+        captureOptions.apply(to: &extraction)
         let config = InterventionConfig(
             extraction: extraction, kind: InterventionKind(rawValue: action)!, selector: selector,
             layers: at.layers.map { Array(Set($0)).sorted() }, detector: detector)

@@ -59,7 +59,7 @@ extension CaptureRequest {
     func hookPoints(blocks: Int) -> Set<HookPoint> {
         var points = Set(hiddenLayers.filter { (0...blocks).contains($0) }.map(HookPoint.hidden(layer:)))
         for b in 0..<blocks {
-            if received { points.insert(.attnReceived(block: b)) }
+            if received || values { points.insert(.attnReceived(block: b)) }   // values read the per-head partials
             if attentionLayers.contains(b + 1) { points.insert(.attnPattern(block: b)) }
         }
         if finalLayerNorm { points.insert(.finalNorm) }

@@ -42,7 +42,9 @@ extension VisionTransformer {
         let context = FloatBuffer(rows * d)    // attention output before W_o [n·T, D]
         let mlp = FloatBuffer(rows * ffn)      // MLP hidden after the nonlinearity [n·T, I]
         let gateUp = FloatBuffer(block.mlp == .gated ? rows * 2 * ffn : 0)   // gate | up [n·T, 2I], gated MLP only
-        let received = FloatBuffer(capture.received ? n * heads * t : 0)      // per image and head [n, H, T]
+        let received = FloatBuffer(capture.received || capture.values ? n * heads * t : 0)   // per image and head [n, H, T]
+        let valueScratch = FloatBuffer(capture.values ? rows * d : 0)       // ā_h[j]·v_h[j] [n·T, D], `--capture values` only
+        let valueProjected = FloatBuffer(capture.values ? rows * d : 0)     // its W_o projection [n·T, D]
         let norms = FloatBuffer(rows)          // [n·T]
         var out = [ImageCapture](repeating: ImageCapture(), count: n)
 
@@ -82,6 +84,15 @@ extension VisionTransformer {
             } else {
                 multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern, threads: threads,
                                    logitsHook: logitsHook, patternHook: patternHook)
+            }
+            if capture.values {
+                let values = valueContributions(
+                    qkv, received: received, outputProjection: w.attentionOutput, images: n, tokens: t, scratch: valueScratch,
+                    projected: valueProjected, threads: threads)
+                for image in 0..<n {
+                    out[image].valueNorms[b + 1] = values[image].norms
+                    out[image].valueOutputs[b + 1] = values[image].outputs
+                }
             }
             linear(y.pointer, context.pointer, w.attentionOutput, rows: rows, threads: threads)
             attached.run(.attnOut(block: b), y.pointer, images: n, tokens: t, width: d)
