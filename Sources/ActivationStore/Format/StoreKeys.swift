@@ -13,6 +13,8 @@ public enum StoreKeys {
     public static func valueNorm(_ layer: Int) -> String { "value_norm.\(layer)" }
     /// Norm of each token's query-averaged contribution to block l's attention output.
     public static func valueOutput(_ layer: Int) -> String { "value_out.\(layer)" }
+    /// Hidden states `[n, E, D]` f32 of the extra tokens appended after the image's tokens (test-time registers).
+    public static func extraHidden(_ layer: Int) -> String { "extra.hidden.\(layer)" }
     public static func mask(_ method: String, _ layer: Int) -> String { "sink.\(method).\(layer)" }
 
     /// `shard-00012.safetensors`.

@@ -13,6 +13,8 @@ struct ShardBuffer {
     private var attention: [Int: [UInt8]] = [:]
     private var valueNorms: [Int: [UInt8]] = [:]
     private var valueOutputs: [Int: [UInt8]] = [:]
+    private var extraHidden: [Int: [UInt8]] = [:]
+    private var extraTokens = 0
 
     init(model: ModelInfo, layers: [Int], hiddenDType: DType) {
         self.model = model
@@ -23,7 +25,9 @@ struct ShardBuffer {
     var count: Int { ids.count }
 
     /// Adds one image whose activations were validated by the writer.
-    mutating func add(_ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], valueLayers: [Int] = []) {
+    mutating func add(_ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], valueLayers: [Int] = [], extraTokens: Int = 0) {
+        self.extraTokens = extraTokens
+        if extraTokens > 0 { for l in layers { extraHidden[l, default: []] += DType.f32.encode(a.extraHidden![l]!) } }
         ids.append(a.image.id)
         for l in layers { hidden[l, default: []] += hiddenDType.encode(a.hidden[l]!) }
         norm += DType.f32.encode(Self.norms(a.hidden, model: model))
@@ -60,7 +64,13 @@ struct ShardBuffer {
         for l in received.keys.sorted() { out.append((StoreKeys.received(l), try Tensor(dtype: .f32, shape: [n, t], bytes: received[l]!))) }
         for l in attention.keys.sorted() { out.append((StoreKeys.attention(l), try Tensor(dtype: .f32, shape: [n, h, t, t], bytes: attention[l]!))) }
         for l in valueNorms.keys.sorted() { out.append((StoreKeys.valueNorm(l), try Tensor(dtype: .f32, shape: [n, t], bytes: valueNorms[l]!))) }
+        for l in extraHidden.keys.sorted() {
+            out.append((StoreKeys.extraHidden(l), try Tensor(dtype: .f32, shape: [n, extraTokens, d], bytes: extraHidden[l]!)))
+        }
         for l in valueOutputs.keys.sorted() { out.append((StoreKeys.valueOutput(l), try Tensor(dtype: .f32, shape: [n, t], bytes: valueOutputs[l]!))) }
+        for l in extraHidden.keys.sorted() {
+            out.append((StoreKeys.extraHidden(l), try Tensor(dtype: .f32, shape: [n, extraTokens, d], bytes: extraHidden[l]!)))
+        }
         return out
     }
 }

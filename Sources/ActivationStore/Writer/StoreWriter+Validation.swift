@@ -46,6 +46,12 @@ extension StoreWriter {
         guard received == receivedLayers else {
             throw StoreError.invalidActivations(image: a.image.id, problem: "received attention is given for layers \(received) but the store holds it for \(receivedLayers)")
         }
+        let e = extraTokens, d = modelInfo.hiddenSize
+        if e > 0 || a.extraHidden != nil {
+            guard let extra = a.extraHidden, Set(extra.keys) == Set(capturedLayers), extra.values.allSatisfy({ $0.count == e * d }) else {
+                throw StoreError.invalidActivations(image: a.image.id, problem: "the store holds \(e) extra tokens for layers \(capturedLayers) but the image gives \(a.extraHidden.map { "\($0.count) layers of them" } ?? "none")")
+            }
+        }
         let values = a.valueNorms.map { $0.keys.sorted() } ?? []
         guard values == valueLayers else {
             throw StoreError.invalidActivations(image: a.image.id, problem: "value norms are given for layers \(values) but the store holds them for \(valueLayers)")

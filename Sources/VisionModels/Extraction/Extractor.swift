@@ -112,7 +112,8 @@ public enum Extractor {
                         image: entry, hidden: runCapture == capture ? c.hidden : c.hidden.filter { capture.hiddenLayers.contains($0.key) },
                         received: config.receivedAttention ? c.received : nil,
                         attention: config.keepAttention ? c.attention : nil,
-                        valueNorms: config.captureValues ? c.valueNorms : nil, valueOutputs: config.captureValues ? c.valueOutputs : nil))
+                        valueNorms: config.captureValues ? c.valueNorms : nil, valueOutputs: config.captureValues ? c.valueOutputs : nil,
+                        extraHidden: c.extra.map { e in e.hidden.filter { capture.hiddenLayers.contains($0.key) } }))
                 }
                 extracted += good.count
                 sinceCommit += good.count

@@ -57,4 +57,23 @@ public struct ImageCapture: Sendable {
     public var pooled: [Float]?
     /// The patch merger's output [T/4, D_llm] in 2×2-unit row-major order, when requested (Qwen2.5-VL).
     public var merged: [Float]?
+    /// The tokens appended after the image's T tokens (test-time registers), nil when there are none.
+    public var extra: ExtraTokenCapture?
+
+    public init() {}
+
+    init(extraTokens: Int) {
+        if extraTokens > 0 { extra = ExtraTokenCapture(count: extraTokens) }
+    }
+}
+
+/// The appended extra tokens (E of them; test-time registers) of one image, kept apart from its T tokens.
+public struct ExtraTokenCapture: Sendable {
+    public var count: Int
+    /// layer → hidden states [E, D], for the requested layers.
+    public var hidden: [Int: [Float]] = [:]
+    /// Token L2 norms of every layer, [L+1, E].
+    public var norms: [Float] = []
+    /// layer (1...L) → attention received [E] (head-mean column sum over all T + E queries).
+    public var received: [Int: [Float]] = [:]
 }

@@ -31,6 +31,18 @@ public struct InterventionEffects: Codable, Sendable, Equatable {
         public var selectedNorm: Change?
         /// Attention received (head-mean column sums, summed over the group's tokens, per image), layers ≥ 1.
         public var attention: AttentionShift?
+        /// The appended token of a test-time register run (nil, and absent from JSON, otherwise).
+        public var extraToken: ExtraTokenEffect? = nil
+    }
+
+    /// Did the high-norm outliers and their attention move to the test-time register? Means over images.
+    public struct ExtraTokenEffect: Codable, Sendable, Equatable {
+        /// The extra token's norm at this layer (compare with `maxPatchNorm`, clean → intervened).
+        public var norm: Double
+        /// Attention it receives (head-mean column sum over all T + 1 queries; uniform share = 1); nil at layer 0.
+        public var received: Double?
+        /// Attention received by the clean run's highest-norm patch token of each image, clean → intervened.
+        public var outlierReceived: Change?
     }
 
     public struct Change: Codable, Sendable, Equatable {
