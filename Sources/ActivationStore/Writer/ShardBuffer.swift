@@ -64,9 +64,6 @@ struct ShardBuffer {
         for l in received.keys.sorted() { out.append((StoreKeys.received(l), try Tensor(dtype: .f32, shape: [n, t], bytes: received[l]!))) }
         for l in attention.keys.sorted() { out.append((StoreKeys.attention(l), try Tensor(dtype: .f32, shape: [n, h, t, t], bytes: attention[l]!))) }
         for l in valueNorms.keys.sorted() { out.append((StoreKeys.valueNorm(l), try Tensor(dtype: .f32, shape: [n, t], bytes: valueNorms[l]!))) }
-        for l in extraHidden.keys.sorted() {
-            out.append((StoreKeys.extraHidden(l), try Tensor(dtype: .f32, shape: [n, extraTokens, d], bytes: extraHidden[l]!)))
-        }
         for l in valueOutputs.keys.sorted() { out.append((StoreKeys.valueOutput(l), try Tensor(dtype: .f32, shape: [n, t], bytes: valueOutputs[l]!))) }
         for l in extraHidden.keys.sorted() {
             out.append((StoreKeys.extraHidden(l), try Tensor(dtype: .f32, shape: [n, extraTokens, d], bytes: extraHidden[l]!)))
