@@ -99,6 +99,6 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "ReportKit", "SinkAnalysis", "ActivationStore", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Plotting", "Images", "VisionModels", "TestSupport"]),
         .testTarget(
-            name: "SinkScopeCLITests", dependencies: ["SinkScopeCLI", "Workflow", "TestSupport"]),
+            name: "SinkScopeCLITests", dependencies: ["SinkScopeCLI", "SinkAnalysis", "Workflow", "TestSupport"]),
     ]
 )

@@ -10,8 +10,21 @@ public struct ImageActivations: Sendable {
     /// The patch merger's output `[M*D_llm]` (`StoreWriter.mergedShape`), for towers that have one.
     /// Set after init.
     public var merged: [Float]? = nil
+    /// Layer → head-mean value-vector norm `[T]` (`value_norm.{l}`), with `--capture values`.
+    public var valueNorms: [Int: [Float]]?
+    /// Layer → norm of each token's query-averaged contribution to the attention output `[T]` (`value_out.{l}`).
+    public var valueOutputs: [Int: [Float]]?
+    /// Layer → hidden states `[E*D]` of the E tokens appended after the image's T (test-time registers,
+    /// `intervene --do test-time-register`), for every captured layer; stored as `extra.hidden.{l}`.
+    public var extraHidden: [Int: [Float]]?
 
-    public init(image: ImageEntry, hidden: [Int: [Float]], received: [Int: [Float]]? = nil, attention: [Int: [Float]]? = nil) {
+    public init(
+        image: ImageEntry, hidden: [Int: [Float]], received: [Int: [Float]]? = nil, attention: [Int: [Float]]? = nil,
+        valueNorms: [Int: [Float]]? = nil, valueOutputs: [Int: [Float]]? = nil, extraHidden: [Int: [Float]]? = nil
+    ) {
+        self.extraHidden = extraHidden
+        self.valueNorms = valueNorms
+        self.valueOutputs = valueOutputs
         self.image = image
         self.hidden = hidden
         self.received = received

@@ -25,6 +25,12 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// True when `attn.{l}` exists for `attentionLayers`.
     public var hasAttention: Bool
     public var attentionLayers: [Int]
+    /// Layers l with `value_norm.{l}` and `value_out.{l}` (`--capture values`); nil (and absent from
+    /// the JSON) for a store made without them, so older stores read unchanged.
+    public var valueLayers: [Int]?
+    /// E, the extra tokens appended after each image's tokens (test-time registers), whose hidden states
+    /// are `extra.hidden.{l}` [n, E, D] for the captured layers; nil (absent) for every other store.
+    public var extraTokens: Int?
     /// How images were turned into model input (resize, crop, mean/std), recorded as given.
     public var preprocessing: [String: String]?
     /// Sink masks by detection method.
@@ -69,6 +75,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         case receivedLayers = "received_layers"
         case hasAttention = "has_attention"
         case attentionLayers = "attention_layers"
+        case valueLayers = "value_layers"
+        case extraTokens = "extra_tokens"
         case createdBy = "created_by"
     }
 }

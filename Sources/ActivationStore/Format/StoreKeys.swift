@@ -1,13 +1,20 @@
 /// Tensor keys and file names of the store, in one place.
 ///
 /// Shapes (n = images in the shard): `hidden.{l}` [n, T, D] f16|f32; `norm` [n, L+1, T] f32;
-/// `received.{l}` [n, T] f32; `attn.{l}` [n, H, T, T] f32; `sink.{method}.{l}` [n, T] u8.
+/// `received.{l}` [n, T] f32; `attn.{l}` [n, H, T, T] f32; `sink.{method}.{l}` [n, T] u8;
+/// `value_norm.{l}`, `value_out.{l}` [n, T] f32 (`--capture values`, l = 1...L).
 public enum StoreKeys {
     public static let manifest = "manifest.json"
     public static func hidden(_ layer: Int) -> String { "hidden.\(layer)" }
     public static let norm = "norm"
     public static func received(_ layer: Int) -> String { "received.\(layer)" }
     public static func attention(_ layer: Int) -> String { "attn.\(layer)" }
+    /// Head-mean value-vector norm of each token in block l's attention.
+    public static func valueNorm(_ layer: Int) -> String { "value_norm.\(layer)" }
+    /// Norm of each token's query-averaged contribution to block l's attention output.
+    public static func valueOutput(_ layer: Int) -> String { "value_out.\(layer)" }
+    /// Hidden states `[n, E, D]` f32 of the extra tokens appended after the image's tokens (test-time registers).
+    public static func extraHidden(_ layer: Int) -> String { "extra.hidden.\(layer)" }
     public static func mask(_ method: String, _ layer: Int) -> String { "sink.\(method).\(layer)" }
     /// `[n, M, D_llm]` f32: what a tower's patch merger hands the language model (`Manifest.merged`).
     public static let merged = "merged"

@@ -71,6 +71,20 @@ public struct StoreReader: Sendable {
         return try gather(StoreKeys.merged, rowShape: [s.tokens, s.hiddenSize], images: images) { try $0.floats(rows: $1) }
     }
 
+    /// Head-mean value-vector norm `[n, T]` at `layer` (`--capture values`).
+    public func valueNorms(layer: Int, images: [Int]? = nil) throws -> [Float] {
+        let layers = manifest.valueLayers ?? []
+        guard layers.contains(layer) else { throw notCaptured("value norms (extract --capture values)", layer, layers) }
+        return try gather(StoreKeys.valueNorm(layer), rowShape: [model.tokens], images: images) { try $0.floats(rows: $1) }
+    }
+
+    /// Norm of each token's query-averaged contribution to the attention output `[n, T]` at `layer`.
+    public func valueOutputs(layer: Int, images: [Int]? = nil) throws -> [Float] {
+        let layers = manifest.valueLayers ?? []
+        guard layers.contains(layer) else { throw notCaptured("value contributions (extract --capture values)", layer, layers) }
+        return try gather(StoreKeys.valueOutput(layer), rowShape: [model.tokens], images: images) { try $0.floats(rows: $1) }
+    }
+
     /// Attention probabilities `[n, H, T, T]` (head, query, key) at `layer`.
     public func attention(layer: Int, images: [Int]? = nil) throws -> [Float] {
         guard manifest.attentionLayers.contains(layer) else { throw notCaptured("whole attention", layer, manifest.attentionLayers) }

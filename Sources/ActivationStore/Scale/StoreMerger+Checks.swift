@@ -40,6 +40,12 @@ extension StoreMerger {
             if a.manifest.attentionLayers != b.manifest.attentionLayers {
                 throw refuse("whole attention maps for layers", "\(a.manifest.attentionLayers)", "\(b.manifest.attentionLayers)")
             }
+            if a.manifest.valueLayers != b.manifest.valueLayers {
+                throw refuse("value norms (--capture values) for layers", "\(a.manifest.valueLayers ?? [])", "\(b.manifest.valueLayers ?? [])")
+            }
+            if a.manifest.extraTokens != b.manifest.extraTokens {
+                throw refuse("extra tokens (test-time registers)", "\(a.manifest.extraTokens ?? 0)", "\(b.manifest.extraTokens ?? 0)")
+            }
             let pa = (a.manifest.preprocessing ?? [:]).filter { !pathEntries.contains($0.key) }
             let pb = (b.manifest.preprocessing ?? [:]).filter { !pathEntries.contains($0.key) }
             if pa != pb {

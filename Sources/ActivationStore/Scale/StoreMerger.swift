@@ -56,6 +56,8 @@ public enum StoreMerger {
             merged.hasAttention = first.hasAttention
             merged.attentionLayers = first.attentionLayers
             merged.merged = first.merged
+            merged.valueLayers = first.valueLayers
+            merged.extraTokens = first.extraTokens
             var linked = 0, copied = 0
             let total = plan.readers.reduce(0) { $0 + $1.manifest.shards.count }
             let bar = ProgressBar(total: total, unit: "files", label: "merge", enabled: config.progress)

@@ -13,6 +13,10 @@ struct ShardBuffer {
     private var attention: [Int: [UInt8]] = [:]
     private var merged: [UInt8] = []
     private var mergedShape: MergedTokens?
+    private var valueNorms: [Int: [UInt8]] = [:]
+    private var valueOutputs: [Int: [UInt8]] = [:]
+    private var extraHidden: [Int: [UInt8]] = [:]
+    private var extraTokens = 0
 
     init(model: ModelInfo, layers: [Int], hiddenDType: DType) {
         self.model = model
@@ -23,13 +27,22 @@ struct ShardBuffer {
     var count: Int { ids.count }
 
     /// Adds one image whose activations were validated by the writer.
-    mutating func add(_ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], merged shape: MergedTokens?) {
+    mutating func add(
+        _ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], merged shape: MergedTokens?,
+        valueLayers: [Int] = [], extraTokens: Int = 0
+    ) {
+        self.extraTokens = extraTokens
+        if extraTokens > 0 { for l in layers { extraHidden[l, default: []] += DType.f32.encode(a.extraHidden![l]!) } }
         ids.append(a.image.id)
         for l in layers { hidden[l, default: []] += hiddenDType.encode(a.hidden[l]!) }
         norm += DType.f32.encode(Self.norms(a.hidden, model: model))
         for l in receivedLayers { received[l, default: []] += DType.f32.encode(a.received![l]!) }
         for l in attentionLayers { attention[l, default: []] += DType.f32.encode(a.attention![l]!) }
         if let shape { mergedShape = shape; merged += DType.f32.encode(a.merged!) }
+        for l in valueLayers {
+            valueNorms[l, default: []] += DType.f32.encode(a.valueNorms![l]!)
+            valueOutputs[l, default: []] += DType.f32.encode(a.valueOutputs![l]!)
+        }
     }
 
     /// `[L+1, T]` token L2 norms of one image; rows of layers that were not captured are NaN so
@@ -48,7 +61,7 @@ struct ShardBuffer {
         return out
     }
 
-    /// The shard's tensors in key order: hidden, norm, received, attn, merged.
+    /// The shard's tensors in key order: hidden, norm, received, attn, merged, value_norm, value_out.
     func tensors() throws -> [(name: String, tensor: Tensor)] {
         let n = count, t = model.tokens, d = model.hiddenSize, h = model.heads
         var out: [(name: String, tensor: Tensor)] = []
@@ -57,6 +70,11 @@ struct ShardBuffer {
         for l in received.keys.sorted() { out.append((StoreKeys.received(l), try Tensor(dtype: .f32, shape: [n, t], bytes: received[l]!))) }
         for l in attention.keys.sorted() { out.append((StoreKeys.attention(l), try Tensor(dtype: .f32, shape: [n, h, t, t], bytes: attention[l]!))) }
         if let s = mergedShape { out.append((StoreKeys.merged, try Tensor(dtype: .f32, shape: [n, s.tokens, s.hiddenSize], bytes: merged))) }
+        for l in valueNorms.keys.sorted() { out.append((StoreKeys.valueNorm(l), try Tensor(dtype: .f32, shape: [n, t], bytes: valueNorms[l]!))) }
+        for l in valueOutputs.keys.sorted() { out.append((StoreKeys.valueOutput(l), try Tensor(dtype: .f32, shape: [n, t], bytes: valueOutputs[l]!))) }
+        for l in extraHidden.keys.sorted() {
+            out.append((StoreKeys.extraHidden(l), try Tensor(dtype: .f32, shape: [n, extraTokens, d], bytes: extraHidden[l]!)))
+        }
         return out
     }
 }

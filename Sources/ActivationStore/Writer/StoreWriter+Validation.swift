@@ -28,6 +28,15 @@ extension StoreWriter {
                 throw bad("merged has \(m.count) values, expected M×D_llm = \(s.tokens)×\(s.hiddenSize) = \(s.tokens * s.hiddenSize)")
             }
         }
+        for (name, tensors) in [("value_norm", a.valueNorms), ("value_out", a.valueOutputs)] {
+            for (l, v) in tensors ?? [:] {
+                guard (1...max(model.layers, 1)).contains(l) else { throw bad("\(name).\(l) is outside the blocks' layers 1...\(model.layers)") }
+                guard v.count == t else { throw bad("\(name).\(l) has \(v.count) values, expected T = \(t)") }
+            }
+        }
+        if (a.valueNorms.map { $0.keys.sorted() } ?? []) != (a.valueOutputs.map { $0.keys.sorted() } ?? []) {
+            throw bad("value_norm and value_out are given for different layers")
+        }
         if keepAttention {
             let h = model.heads
             for (l, x) in a.attention ?? [:] {
@@ -46,6 +55,16 @@ extension StoreWriter {
         let received = a.received.map { $0.keys.sorted() } ?? []
         guard received == receivedLayers else {
             throw StoreError.invalidActivations(image: a.image.id, problem: "received attention is given for layers \(received) but the store holds it for \(receivedLayers)")
+        }
+        let e = extraTokens, d = modelInfo.hiddenSize
+        if e > 0 || a.extraHidden != nil {
+            guard let extra = a.extraHidden, Set(extra.keys) == Set(capturedLayers), extra.values.allSatisfy({ $0.count == e * d }) else {
+                throw StoreError.invalidActivations(image: a.image.id, problem: "the store holds \(e) extra tokens for layers \(capturedLayers) but the image gives \(a.extraHidden.map { "\($0.count) layers of them" } ?? "none")")
+            }
+        }
+        let values = a.valueNorms.map { $0.keys.sorted() } ?? []
+        guard values == valueLayers else {
+            throw StoreError.invalidActivations(image: a.image.id, problem: "value norms are given for layers \(values) but the store holds them for \(valueLayers)")
         }
         if keepAttention {
             let attention = a.attention.map { $0.keys.sorted() } ?? []

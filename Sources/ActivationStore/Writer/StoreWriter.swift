@@ -83,6 +83,10 @@ public final class StoreWriter {
     public var hiddenDType: DType { manifest.hiddenDType }
     /// Layers with received attention (fixed by the first image).
     public var receivedLayers: [Int] { manifest.receivedLayers }
+    /// Extra tokens per image (test-time registers; fixed by the first image), 0 without.
+    public var extraTokens: Int { manifest.extraTokens ?? 0 }
+    /// Layers with `value_norm` / `value_out` (fixed by the first image).
+    public var valueLayers: [Int] { manifest.valueLayers ?? [] }
     /// Layers with whole attention maps (fixed by the first image).
     public var attentionLayers: [Int] { manifest.attentionLayers }
 
@@ -124,9 +128,14 @@ public final class StoreWriter {
             manifest.attentionLayers = keepAttention ? (a.attention.map { $0.keys.sorted() } ?? []) : []
             manifest.hasAttention = !manifest.attentionLayers.isEmpty
             manifest.merged = a.merged == nil ? nil : mergedShape
+            let values = a.valueNorms.map { $0.keys.sorted() } ?? []
+            manifest.valueLayers = values.isEmpty ? nil : values
+            let extra = (a.extraHidden?.values.first?.count ?? 0) / max(modelInfo.hiddenSize, 1)
+            manifest.extraTokens = extra > 0 ? extra : nil
         }
         try checkOptionalLayers(a)
-        buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers, merged: manifest.merged)
+        buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers, merged: manifest.merged,
+                   valueLayers: manifest.valueLayers ?? [], extraTokens: manifest.extraTokens ?? 0)
         ids.insert(a.image.id)
         pendingImages.append(a.image)
         if buffer.count >= imagesPerShard { try flush() }

@@ -66,6 +66,7 @@ extension DetectionReport {
                 + "layer's tokens are attended only from their own window, so its attn× and attention sinks are not comparable "
                 + "with a full layer's)" : "")
             + (layers.contains { $0.thresholdSource == "calibrated" } ? "; *: threshold calibrated on this layer." : "."))
+        lines += valueLines()
         for l in layers {
             for r in l.prefix where r.role != "cls" {
                 lines.append("\(r.role) at layer \(l.layer): norm× \(f(r.normRatio)), attn× \(f(r.receivedRatio)), "
@@ -79,6 +80,26 @@ extension DetectionReport {
             lines.append("wrote \(writtenKeys.count) masks: \(writtenKeys.first ?? "") … \(writtenKeys.last ?? "")")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// No-op vs broadcast: the value medians per layer, when the store has `value_norm` / `value_out`.
+    private func valueLines() -> [String] {
+        let rows = layers.compactMap { l in l.values.map { (l.layer, $0) } }
+        guard !rows.isEmpty else { return [] }
+        func cell(_ x: Double?, _ w: Int) -> String {
+            let s = f(x)
+            return s.count >= w ? s : String(repeating: " ", count: w - s.count) + s
+        }
+        var out = ["value norms and contributions (median; --capture values):",
+                   "layer  sink ‖v‖  other ‖v‖  CLS ‖v‖  sink out  other out  CLS out  sink out×  CLS out×"]
+        for (layer, v) in rows {
+            out.append([cell(Double(layer), 5), cell(v.sinkValueNorm, 8), cell(v.otherValueNorm, 10), cell(v.clsValueNorm, 8),
+                        cell(v.sinkValueOut, 9), cell(v.otherValueOut, 10), cell(v.clsValueOut, 8), cell(v.sinkOutputRatio, 10),
+                        cell(v.clsOutputRatio, 9)].joined(separator: " "))
+        }
+        out.append("‖v‖: head-mean value-vector norm; out: norm of what the token adds to the attention output, averaged over "
+            + "the queries; out×: ÷ the other patch tokens' (≫ 1 with a small ‖v‖ ratio: a broadcasting sink; ≪ 1: a no-op sink).")
+        return out
     }
 
     private func thresholdText(_ l: LayerDetection) -> String {

@@ -34,6 +34,9 @@ public struct LayerDetection: Sendable, Codable, Equatable {
     public var clsIsAttentionSink: Bool?
     /// Norm vs received attention over the patch tokens (nil without received attention).
     public var normAttention: NormAttentionRelation?
+    /// Value norms and contributions of sinks, other patches and CLS, when the store has them
+    /// (`--capture values`); nil, and absent from JSON, otherwise.
+    public var values: ValueContributionSummary? = nil
     public var notes: [String]
     /// Full or windowed attention in the block that wrote this layer, when the model has windowed
     /// blocks (nil, and absent from JSON, otherwise and for layer 0). In a windowed block a token is

@@ -10,10 +10,26 @@ extension SinkDetection {
     static func detectLayer(
         store: StoreReader, detector: any SinkDetector, layer l: Int, rankDimensions: Bool, spool: MaskSpool?, blockImages: Int
     ) throws -> LayerDetection {
-        try streamLayer(store: store, detector: detector, layer: l, rankDimensions: rankDimensions, summarize: true,
-                        blockImages: blockImages) { block, mask in
+        // Value summaries need the layer's mask beside its value tensors (1 byte a token, kept only then).
+        let hasValues = (store.manifest.valueLayers ?? []).contains(l)
+        var maskValues: [UInt8] = []
+        var summary = try streamLayer(store: store, detector: detector, layer: l, rankDimensions: rankDimensions, summarize: true,
+                                      blockImages: blockImages) { block, mask in
             try spool?.append(layer: l, shard: block.shard, values: mask.values)
+            if hasValues { maskValues += mask.values }
         }.summary!
+        summary.values = try valueSummary(store: store, layer: l, mask: maskValues)
+        return summary
+    }
+
+    /// Medians of the value-vector norms and attention-output contributions of sinks vs other tokens,
+    /// nil when the store has no `--capture values` tensors at this layer.
+    static func valueSummary(store: StoreReader, layer l: Int, mask: [UInt8]) throws -> ValueContributionSummary? {
+        guard (store.manifest.valueLayers ?? []).contains(l) else { return nil }
+        let model = store.model
+        return ValueContributionSummary(
+            mask: mask, valueNorms: try store.valueNorms(layer: l), valueOutputs: try store.valueOutputs(layer: l),
+            tokenCount: model.tokens, prefixTokens: model.prefixTokens, hasCLS: model.prefixTokens > model.registers)
     }
 
     /// One layer's sink mask, equal to `detector.detect` on the whole layer but read block by block

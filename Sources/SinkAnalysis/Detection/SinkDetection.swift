@@ -92,7 +92,9 @@ public enum SinkDetection {
             if source == "calibrated" || source == "none" {
                 parameters["tau.\(l)"] = mask.threshold.map { String(format: "%.6g", $0) } ?? "none"
             }
-            summaries.append(try LayerDetection(summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions))
+            var summary = try LayerDetection(summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions)
+            summary.values = try valueSummary(store: store, layer: l, mask: mask.values)
+            summaries.append(summary)
         }
         let report = DetectionReport(
             store: store.url.path, method: detector.name, parameters: parameters, includePrefix: detector.includePrefix,

@@ -36,13 +36,30 @@ public struct InterventionEffects: Codable, Sendable, Equatable {
         public var selectedNorm: Change?
         /// Attention received (head-mean column sums, summed over the group's tokens, per image), layers ≥ 1.
         public var attention: AttentionShift?
+        /// The appended token of a test-time register run (nil, and absent from JSON, otherwise).
+        public var extraToken: ExtraTokenEffect? = nil
 
         public init(layer: Int, clsCosine: Double?, pooledCosine: Double, otherPatchesCosine: Double, selectedCosine: Double?,
-                    medianPatchNorm: Change, p99PatchNorm: Change, maxPatchNorm: Change, selectedNorm: Change?, attention: AttentionShift?) {
+                    medianPatchNorm: Change, p99PatchNorm: Change, maxPatchNorm: Change, selectedNorm: Change?, attention: AttentionShift?,
+                    extraToken: ExtraTokenEffect? = nil) {
             self.layer = layer; self.clsCosine = clsCosine; self.pooledCosine = pooledCosine
             self.otherPatchesCosine = otherPatchesCosine; self.selectedCosine = selectedCosine
             self.medianPatchNorm = medianPatchNorm; self.p99PatchNorm = p99PatchNorm; self.maxPatchNorm = maxPatchNorm
-            self.selectedNorm = selectedNorm; self.attention = attention
+            self.selectedNorm = selectedNorm; self.attention = attention; self.extraToken = extraToken
+        }
+    }
+
+    /// Did the high-norm outliers and their attention move to the test-time register? Means over images.
+    public struct ExtraTokenEffect: Codable, Sendable, Equatable {
+        /// The extra token's norm at this layer (compare with `maxPatchNorm`, clean → intervened).
+        public var norm: Double
+        /// Attention it receives (head-mean column sum over all T + 1 queries; uniform share = 1); nil at layer 0.
+        public var received: Double?
+        /// Attention received by the clean run's highest-norm patch token of each image, clean → intervened.
+        public var outlierReceived: Change?
+
+        public init(norm: Double, received: Double?, outlierReceived: Change?) {
+            self.norm = norm; self.received = received; self.outlierReceived = outlierReceived
         }
     }
 

@@ -20,7 +20,9 @@ struct ExtractCommand: ParsableCommand {
             Layers: hidden.0 is the embedding output, hidden.l the output of block l (HF \
             hidden_states[l], before any final LayerNorm). --attention stores received.{l} \
             (head-mean column sum of the attention probabilities, l = 1..L); --keep-attention also \
-            stores the whole maps attn.{l} [n, H, T, T]. Rerunning with the same --out resumes: images \
+            stores the whole maps attn.{l} [n, H, T, T]. --capture values stores value_norm.{l} and \
+            value_out.{l} [n, T] (l = 1..L): each token's head-mean value norm and the norm of what it \
+            adds to the attention output, averaged over the queries (see docs/store.md). Rerunning with the same --out resumes: images \
             already stored are skipped. Image ids are file names without extension.
 
             --shard I/N extracts only part I (0-based) of N of the image list (a directory's files \
@@ -81,6 +83,8 @@ struct ExtractCommand: ParsableCommand {
         valueName: "HxW"))
     var imageSize: InputSize?
 
+    @OptionGroup var captureOptions: CaptureOptions
+
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -104,6 +108,7 @@ struct ExtractCommand: ParsableCommand {
             skipBad: skipBad, imagesPerShard: shardSize, progress: outputOptions.progress, cache: EnvironmentSettings.cache,
             shard: shard)
         config.imageSize = imageSize
+        captureOptions.apply(to: &config)
         return try outputOptions.render(try Extractor.run(config))
     }
 

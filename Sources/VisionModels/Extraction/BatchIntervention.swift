@@ -23,6 +23,6 @@ extension CaptureRequest {
         CaptureRequest(
             hiddenLayers: hiddenLayers.union(other.hiddenLayers), received: received || other.received,
             attentionLayers: attentionLayers.union(other.attentionLayers), finalLayerNorm: finalLayerNorm || other.finalLayerNorm,
-            merged: merged || other.merged)
+            merged: merged || other.merged, values: values || other.values)
     }
 }

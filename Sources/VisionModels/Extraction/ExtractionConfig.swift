@@ -39,6 +39,9 @@ public struct ExtractionConfig: Sendable {
     /// Resize every image to exactly this size (`--image-size HxW`); nil: the model's preprocessing
     /// (for Qwen2.5-VL, `smart_resize` of a 448 × 448 square). One grid per store.
     public var imageSize: InputSize? = nil
+    /// Also store, per block, each token's head-mean value norm and the norm of what it adds to the
+    /// attention output (`value_norm.{l}`, `value_out.{l}`, l = 1...L; `--capture values`).
+    public var captureValues = false
     /// Run every batch clean, then again with this intervention's hooks into the store (`intervene`).
     public var intervention: (any BatchIntervention)?
 

@@ -73,7 +73,8 @@ public enum Extractor {
         let pending = entries.filter { !stored.contains($0.id) }
         let capture = CaptureRequest(
             hiddenLayers: Set(layers), received: config.receivedAttention,
-            attentionLayers: config.keepAttention ? Set(1...spec.layers) : [], merged: writer.mergedShape != nil)
+            attentionLayers: config.keepAttention ? Set(1...spec.layers) : [], merged: writer.mergedShape != nil,
+            values: config.captureValues)
         let runCapture = config.intervention.map { capture.union($0.intervenedCapture) } ?? capture
         let bar = ProgressBar(total: pending.count, unit: "images", label: "extract", enabled: config.progress)
         var skipped: [SkippedImage] = []
@@ -115,7 +116,9 @@ public enum Extractor {
                     var activations = ImageActivations(
                         image: entry, hidden: runCapture == capture ? c.hidden : c.hidden.filter { capture.hiddenLayers.contains($0.key) },
                         received: config.receivedAttention ? c.received : nil,
-                        attention: config.keepAttention ? c.attention : nil)
+                        attention: config.keepAttention ? c.attention : nil,
+                        valueNorms: config.captureValues ? c.valueNorms : nil, valueOutputs: config.captureValues ? c.valueOutputs : nil,
+                        extraHidden: c.extra.map { e in e.hidden.filter { capture.hiddenLayers.contains($0.key) } })
                     activations.merged = capture.merged ? c.merged : nil
                     try writer.append(activations)
                 }
@@ -204,6 +207,7 @@ public enum Extractor {
         var bytes = layers * t * d * config.hiddenDType.byteSize + (info.layers + 1) * t * 4
         if config.receivedAttention { bytes += info.layers * t * 4 }
         if config.keepAttention { bytes += info.layers * info.heads * t * t * 4 }
+        if config.captureValues { bytes += 2 * info.layers * t * 4 }
         return max(1, min(256, (64 << 20) / max(bytes, 1)))
     }
 }

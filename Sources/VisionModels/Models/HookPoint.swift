@@ -59,7 +59,7 @@ extension CaptureRequest {
     func hookPoints(blocks: Int) -> Set<HookPoint> {
         var points = Set(hiddenLayers.filter { (0...blocks).contains($0) }.map(HookPoint.hidden(layer:)))
         for b in 0..<blocks {
-            if received { points.insert(.attnReceived(block: b)) }
+            if received || values { points.insert(.attnReceived(block: b)) }   // values read the per-head partials
             if attentionLayers.contains(b + 1) { points.insert(.attnPattern(block: b)) }
         }
         if finalLayerNorm { points.insert(.finalNorm) }
@@ -70,6 +70,21 @@ extension CaptureRequest {
 extension ImageCapture {
     /// Files one image's values of a captured hook point under its store name. Points the store has
     /// no field for yet (attn.out, resid_mid, mlp.post, mlp.out) are never requested by `CaptureRequest`.
+    /// `values` holds `tokens` rows of `width` followed by the extra tokens' rows (test-time registers),
+    /// which go to `extra` so every other field keeps the image's T tokens.
+    mutating func keep(_ point: HookPoint, _ values: [Float], tokens: Int, width: Int) {
+        let split = tokens * width
+        guard let extra, extra.count > 0, values.count > split else { return keep(point, values) }
+        keep(point, Array(values[..<split]))
+        let rest = Array(values[split...])
+        switch point {
+        case .embed: self.extra?.hidden[0] = rest
+        case .residPost(let b): self.extra?.hidden[b + 1] = rest
+        case .attnReceived(let b): self.extra?.received[b + 1] = rest
+        default: break
+        }
+    }
+
     mutating func keep(_ point: HookPoint, _ values: [Float]) {
         switch point {
         case .embed: hidden[0] = values

@@ -29,12 +29,15 @@ extension VisionTransformer {
             throw ModelError.notImplemented(architecture: spec.architecture, feature: feature)
         }
         let d = spec.hiddenSize, heads = spec.heads, ffn = spec.intermediateSize, block = spec.block
-        let t = tokens(height: height, width: width), rows = n * t
+        // T counts the image's tokens plus any appended extra tokens (test-time registers, `ForwardHooks.extraTokens`);
+        // captures keep the image's `base` tokens and file the extra ones apart (`ImageCapture.extra`).
+        let base = tokens(height: height, width: width), t = base + attached.extraTokens, rows = n * t
         try checkInput(count: pixels.count, images: n, height: height, width: width)
         let positions = try positionEmbeddings(gridRows: height / spec.patchSize, gridCols: width / spec.patchSize)
         let hooks = capture.hookPoints(blocks: spec.layers)
         let gh = height / spec.patchSize, gw = width / spec.patchSize
         let rotary = rotaryTable(gridRows: gh, gridCols: gw)   // nil unless positions are rotary
+        if attached.extraTokens > 0 { try checkExtraTokens(capture: capture, rotary: rotary != nil, gridRows: gh, gridCols: gw) }
 
         let x = FloatBuffer(rows * d)          // residual stream [n·T, D]
         let y = FloatBuffer(rows * d)          // normalised input / branch output [n·T, D]
@@ -42,9 +45,11 @@ extension VisionTransformer {
         let context = FloatBuffer(rows * d)    // attention output before W_o [n·T, D]
         let mlp = FloatBuffer(rows * ffn)      // MLP hidden after the nonlinearity [n·T, I]
         let gateUp = FloatBuffer(block.mlp == .gated ? rows * 2 * ffn : 0)   // gate | up [n·T, 2I], gated MLP only
-        let received = FloatBuffer(capture.received ? n * heads * t : 0)      // per image and head [n, H, T]
+        let received = FloatBuffer(capture.received || capture.values ? n * heads * t : 0)   // per image and head [n, H, T]
+        let valueScratch = FloatBuffer(capture.values ? rows * d : 0)       // ā_h[j]·v_h[j] [n·T, D], `--capture values` only
+        let valueProjected = FloatBuffer(capture.values ? rows * d : 0)     // its W_o projection [n·T, D]
         let norms = FloatBuffer(rows)          // [n·T]
-        var out = [ImageCapture](repeating: ImageCapture(), count: n)
+        var out = [ImageCapture](repeating: ImageCapture(extraTokens: attached.extraTokens), count: n)
 
         // All parallelism comes from our workers (row blocks of each projection, image × head tasks
         // in attention, row blocks of the elementwise steps): OpenBLAS runs single-threaded inside
@@ -54,7 +59,7 @@ extension VisionTransformer {
         defer { BLASThreads.set(previousBLASThreads) }
 
         pixels.withUnsafeBufferPointer { px in
-            embed(x, pixels: px.baseAddress!, images: n, height: height, width: width, positions: positions, threads: threads)
+            embed(x, pixels: px.baseAddress!, images: n, tokens: t, height: height, width: width, positions: positions, threads: threads)
         }
         attached.run(.embed, x.pointer, images: n, tokens: t, width: d)
         record(.embed, x, norms, tokens: t, hooks: hooks, threads: threads, into: &out)
@@ -82,6 +87,15 @@ extension VisionTransformer {
             } else {
                 multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern, threads: threads,
                                    logitsHook: logitsHook, patternHook: patternHook)
+            }
+            if capture.values {
+                let values = valueContributions(
+                    qkv, received: received, outputProjection: w.attentionOutput, images: n, tokens: t, scratch: valueScratch,
+                    projected: valueProjected, threads: threads)
+                for image in 0..<n {
+                    out[image].valueNorms[b + 1] = Array(values[image].norms.prefix(base))
+                    out[image].valueOutputs[b + 1] = Array(values[image].outputs.prefix(base))
+                }
             }
             linear(y.pointer, context.pointer, w.attentionOutput, rows: rows, threads: threads)
             attached.run(.attnOut(block: b), y.pointer, images: n, tokens: t, width: d)
@@ -111,14 +125,14 @@ extension VisionTransformer {
             for image in 0..<n {
                 if let pattern { out[image].keep(.attnPattern(block: b), pattern[image].array(count: heads * t * t)) }
                 if hooks.contains(.attnReceived(block: b)) {
-                    out[image].keep(.attnReceived(block: b), headMean(received, image: image, heads: heads, tokens: t))
+                    out[image].keep(.attnReceived(block: b), headMean(received, image: image, heads: heads, tokens: t), tokens: base, width: 1)
                 }
             }
         }
 
         if hooks.contains(.finalNorm), let norm = spec.finalNorm, let finalNorm {
             normalize(y, x, norm, finalNorm, rows: rows, width: d, threads: threads)
-            for image in 0..<n { out[image].keep(.finalNorm, y.array(offset: image * t * d, count: t * d)) }
+            for image in 0..<n { out[image].keep(.finalNorm, y.array(offset: image * t * d, count: t * d), tokens: base, width: d) }
             if let head = poolingHead {   // SigLIP's attention pool reads last_hidden_state
                 for image in 0..<n { out[image].pooled = head.pool(y.pointer + image * t * d, tokens: t, heads: heads, activation: block.activation) }
             }
@@ -132,13 +146,15 @@ extension VisionTransformer {
     /// Patch embedding (im2col + one sgemm per image), class token, registers, learned positions, and
     /// the optional pre-norm (CLIP).
     /// - Parameters:
-    ///   - x: output [n·T, D]; per image the class token, then the registers, then the G patches.
+    ///   - x: output [n·T, D]; per image the class token, then the registers, then the G patches, then
+    ///     T − (prefix + G) zero rows (extra tokens).
     ///   - positions: [cls + G, D] already resized to the input grid, or nil (rotary positions).
     private func embed(
-        _ x: FloatBuffer, pixels: UnsafePointer<Float>, images n: Int, height: Int, width: Int, positions: [Float]?, threads: Int
+        _ x: FloatBuffer, pixels: UnsafePointer<Float>, images n: Int, tokens t: Int, height: Int, width: Int, positions: [Float]?,
+        threads: Int
     ) {
         let d = spec.hiddenSize, c = spec.channels, p = spec.patchSize, prefix = spec.embedding.prefix
-        let g = (height / p) * (width / p), t = prefix.count + g
+        let g = (height / p) * (width / p), base = prefix.count + g
         var frames = 1
         if case .conv3d(let tp, _) = spec.embedding.patch { frames = tp }
         let patches = FloatBuffer(g * c * frames * p * p)   // [G, C·P·P] (Conv3d: [G, C·Tp·P·P])
@@ -162,5 +178,7 @@ extension VisionTransformer {
         if let norm = spec.embedding.preNorm, let pre = embeddings.preNorm {
             normalize(x, x, norm, pre, rows: n * t, width: d, threads: threads)
         }
+        // Appended extra tokens (test-time registers) enter block 0 as zeros: no patch, position or pre-norm.
+        for image in 0..<n where t > base { (x.pointer + (image * t + base) * d).update(repeating: 0, count: (t - base) * d) }
     }
 }

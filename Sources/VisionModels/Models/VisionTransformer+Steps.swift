@@ -31,6 +31,16 @@ extension VisionTransformer {
                 reason: "\(count) pixel values for \(n) images of \(spec.channels)×\(height)×\(width) (expected \(expected))")
         }
     }
+
+    /// Extra tokens (test-time registers) need a position-free, full-attention tower whose captures have one row per token.
+    func checkExtraTokens(capture: CaptureRequest, rotary: Bool, gridRows gh: Int, gridCols gw: Int) throws {
+        func refuse(_ feature: String) -> ModelError { .notImplemented(architecture: spec.architecture, feature: feature) }
+        if rotary { throw refuse("extra tokens (test-time registers) with rotary positions") }
+        if (0..<spec.layers).contains(where: { attentionWindows(block: $0, gridRows: gh, gridCols: gw) != nil }) || merger != nil {
+            throw refuse("extra tokens (test-time registers) with windowed attention or a patch merger")
+        }
+        if !capture.attentionLayers.isEmpty { throw refuse("whole attention maps with extra tokens (test-time registers)") }
+    }
 }
 
 // MARK: - Steps of the forward
@@ -48,8 +58,10 @@ extension VisionTransformer {
         }
         let keeps = hooks.contains(point)
         for image in out.indices {
-            out[image].norms += norms.array(offset: image * t, count: t)
-            if keeps { out[image].keep(point, x.array(offset: image * t * d, count: t * d)) }
+            let extra = out[image].extra?.count ?? 0, rowNorms = norms.array(offset: image * t, count: t)
+            out[image].norms += rowNorms.prefix(t - extra)
+            out[image].extra?.norms += rowNorms.suffix(extra)
+            if keeps { out[image].keep(point, x.array(offset: image * t * d, count: t * d), tokens: t - extra, width: d) }
         }
     }
 

@@ -9,6 +9,10 @@ public enum InterventionError: Error, Equatable, CustomStringConvertible, Locali
     case noAttentionAtLayer0
     case outputExists(String)
     case outlierLayerOutOfRange(layer: Int, layers: Int, architecture: String)
+    case badNeuronFile(path: String, reason: String)
+    case neuronFileForAnotherModel(path: String, file: String, model: String)
+    case noNeuronsAtLayer(layer: Int, path: String, layers: [Int])
+    case neuronsOptionMismatch(String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,14 @@ public enum InterventionError: Error, Equatable, CustomStringConvertible, Locali
             return "--do knockout acts in a block's attention, and layer 0 (the embeddings) has none; use --at 1 or later."
         case let .outlierLayerOutOfRange(layer, layers, architecture):
             return "--outlier-layer \(layer) does not exist; \(architecture) has blocks' outputs 1...\(layers)."
+        case let .badNeuronFile(path, reason):
+            return "--neurons \(path) is not a neuron ranking written by 'sinkscope neurons --json': \(reason)."
+        case let .neuronFileForAnotherModel(path, file, model):
+            return "--neurons \(path) ranks the neurons of \(file), not of \(model); run 'sinkscope neurons --json' on this model first."
+        case let .noNeuronsAtLayer(layer, path, layers):
+            return "--at layer \(layer) has no neuron in \(path), which lists neurons at layers \(layers.map(String.init).joined(separator: ","))."
+        case .neuronsOptionMismatch(let s):
+            return s
         case .outputExists(let path):
             return "The output \(path) already exists; intervene writes a new store, so choose another --out or remove it."
         }

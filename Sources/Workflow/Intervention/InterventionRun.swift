@@ -13,6 +13,9 @@ public struct InterventionConfig: Sendable {
     public var layers: [Int]?
     /// Finds `sinks:METHOD` (and the other sinks freed attention may go to); nil when not needed.
     public var detector: (any SinkDetector)?
+    /// The register neurons of `.testTimeRegister` (`sinkscope neurons --json`) and the file they came from.
+    public var neurons: NeuronRanking?
+    public var neuronFile: String?
 
     public init(extraction: ExtractionConfig, kind: InterventionKind, selector: TokenSelector, layers: [Int]?, detector: (any SinkDetector)?) {
         self.extraction = extraction
@@ -36,6 +39,14 @@ public struct InterventionSummary: Codable, Sendable {
             lines.append(String(format: "%5d  %7@  %10.4f  %11.4f  %@", e.layer, e.clsCosine.map { String(format: "%.4f", $0) } ?? "-",
                                 e.pooledCosine, e.otherPatchesCosine,
                                 e.selectedNorm.map { String(format: "%.1f → %.1f", $0.clean, $0.intervened) } ?? "-"))
+        }
+        let extra = effects.layers.compactMap { e in e.extraToken.map { (e, $0) } }
+        if !extra.isEmpty {
+            lines.append("layer  max_patch_norm  extra_norm  extra_received  top_patch_received")
+            for (e, x) in extra {
+                lines.append(String(format: "%5d  %6.1f → %6.1f  %10.1f  %14.3f  %7.3f → %7.3f", e.layer, e.maxPatchNorm.clean, e.maxPatchNorm.intervened,
+                                    x.norm, x.received ?? .nan, x.outlierReceived?.clean ?? .nan, x.outlierReceived?.intervened ?? .nan))
+            }
         }
         lines.append(String(format: "final output: relative change %.4f", effects.final.relativeChange))
         // The same sentences the report's Intervention section shows, written from these numbers.
@@ -61,6 +72,14 @@ public enum InterventionRun {
         let partial = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial-\(getpid())")
         try? FileManager.default.removeItem(at: partial)
         let intervention = SelectionIntervention(kind: config.kind, selector: config.selector, layers: config.layers, detector: config.detector)
+        if config.kind == .testTimeRegister {
+            guard let neurons = config.neurons else {
+                throw InterventionError.neuronsOptionMismatch("--do test-time-register needs --neurons FILE (the JSON of 'sinkscope neurons --json').")
+            }
+            let model = config.extraction.model
+            intervention.neurons = (neurons, model == ModelResolver.builtInName ? model : URL(fileURLWithPath: model).lastPathComponent,
+                                    config.neuronFile ?? "the neuron file")
+        }
         var extraction = config.extraction
         extraction.output = partial
         extraction.intervention = intervention

@@ -26,6 +26,10 @@ public struct NeuronRanking: Codable, Sendable {
     public var outlierLayer: Int
     public var tokensPerImage: Int
     public var images: Int
+    /// L and I of the model ranked (nil in files written before they were recorded): with the
+    /// architecture and name they tie the file to its model (`intervene --neurons` checks them).
+    public var layers: Int?
+    public var intermediateSize: Int?
     /// The `top` neurons over every layer, highest score first.
     public var neurons: [RegisterNeuron]
 
@@ -117,7 +121,7 @@ final class NeuronScan: BatchIntervention, @unchecked Sendable {
         }
         all.sort { $0.score != $1.score ? $0.score > $1.score : ($0.layer, $0.neuron) < ($1.layer, $1.neuron) }
         return NeuronRanking(model: model, architecture: spec?.architecture ?? "", outlierLayer: layer, tokensPerImage: tokensPerImage,
-                             images: images, neurons: Array(all.prefix(top)))
+                             images: images, layers: spec?.layers, intermediateSize: spec?.intermediateSize, neurons: Array(all.prefix(top)))
     }
 }
 

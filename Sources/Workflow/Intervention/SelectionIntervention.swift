@@ -20,6 +20,10 @@ final class SelectionIntervention: BatchIntervention, @unchecked Sendable {
     private var sums: [Int: LayerSums] = [:]
     private var final = FinalSums()
     private(set) var imageCount = 0
+    /// `.testTimeRegister`: the neuron ranking, the model's name (as the store records it) and the file's path.
+    var neurons: (ranking: NeuronRanking, model: String, path: String)?
+    /// `.testTimeRegister`: store layer → the register neurons moved at it.
+    private var neuronLayers: [Int: [Int]] = [:]
 
     /// - Parameter layers: store layers to act at; nil for every layer the kind can act at (knockout: 1...L).
     init(kind: InterventionKind, selector: TokenSelector, layers: [Int]?, detector: (any SinkDetector)?) {
@@ -34,6 +38,7 @@ final class SelectionIntervention: BatchIntervention, @unchecked Sendable {
         let spec = model.spec
         self.spec = spec
         tokenCount = tokens
+        if kind == .testTimeRegister { return try prepareTestTimeRegister(spec) }
         if allLayers { layers = Array((kind == .knockout ? 1 : 0)...spec.layers) }
         for l in layers where !(0...spec.layers).contains(l) {
             throw InterventionError.layerOutOfRange(layer: l, layers: spec.layers, architecture: spec.architecture)
@@ -41,6 +46,23 @@ final class SelectionIntervention: BatchIntervention, @unchecked Sendable {
         if kind == .knockout, layers.contains(0) { throw InterventionError.noAttentionAtLayer0 }
         fixed = try selector.fixedTokens(prefix: spec.embedding.prefix, tokens: tokens, architecture: spec.architecture)
         if fixed == nil, detector == nil { throw InterventionError.badSelector(selector.description) }
+    }
+
+    /// Test-time registers act at the neuron file's layers (or the `--at` ones, each of which must have neurons).
+    private func prepareTestTimeRegister(_ spec: ArchitectureDescription) throws {
+        guard let neurons else {
+            throw InterventionError.neuronsOptionMismatch("--do test-time-register needs --neurons FILE (the JSON of 'sinkscope neurons --json').")
+        }
+        let byLayer = try neurons.ranking.neuronsByLayer(for: spec, model: neurons.model, path: neurons.path)
+        if allLayers { layers = byLayer.keys.sorted() }
+        for l in layers where !(0...spec.layers).contains(l) {
+            throw InterventionError.layerOutOfRange(layer: l, layers: spec.layers, architecture: spec.architecture)
+        }
+        if let l = layers.first(where: { byLayer[$0] == nil }) {
+            throw InterventionError.noNeuronsAtLayer(layer: l, path: neurons.path, layers: byLayer.keys.sorted())
+        }
+        neuronLayers = byLayer.filter { layers.contains($0.key) }
+        fixed = []
     }
 
     var cleanCapture: CaptureRequest {
@@ -51,6 +73,7 @@ final class SelectionIntervention: BatchIntervention, @unchecked Sendable {
 
     func hooks(batch: [ImageEntry], clean: [ImageCapture]) throws -> ForwardHooks {
         guard let spec else { return ForwardHooks() }
+        if kind == .testTimeRegister { return TestTimeRegister(neurons: neuronLayers, prefixTokens: spec.prefixTokens).hooks() }
         var tokens: [Int: [[Int]]] = [:]
         for l in layers {
             let chosen = try selection(layer: l, batch: batch, clean: clean)
@@ -114,6 +137,16 @@ final class SelectionIntervention: BatchIntervention, @unchecked Sendable {
                 s.p99.add(quantile(na, 0.99), quantile(nb, 0.99))
                 s.max.add(Double(na.max() ?? 0), Double(nb.max() ?? 0))
                 for token in chosen { s.selectedNorm.add(Double(clean[i].norms[l * t + token]), Double(intervened[i].norms[l * t + token])) }
+                if let extra = intervened[i].extra, extra.count > 0 {
+                    s.extra.norm += Double(extra.norms[l * extra.count])
+                    s.extra.count += 1
+                    if l >= 1, let r = extra.received[l]?.first { s.extra.received += Double(r); s.extra.receivedCount += 1 }
+                    // The clean run's highest-norm patch token: does its attention move to the extra token?
+                    if l >= 1, let ra = clean[i].received[l], let rb = intervened[i].received[l],
+                       let top = (p..<t).max(by: { clean[i].norms[l * t + $0] < clean[i].norms[l * t + $1] }) {
+                        s.extra.outlierReceived.add(Double(ra[top]), Double(rb[top]))
+                    }
+                }
                 if l >= 1, let ra = clean[i].received[l], let rb = intervened[i].received[l] {
                     func group(_ tokens: [Int]) -> (Double, Double) {
                         (tokens.reduce(0) { $0 + Double(ra[$1]) }, tokens.reduce(0) { $0 + Double(rb[$1]) })
@@ -151,10 +184,11 @@ final class SelectionIntervention: BatchIntervention, @unchecked Sendable {
                 selectedCosine: s.selectedCount > 0 ? s.selected / Double(s.selectedCount) : nil,
                 medianPatchNorm: s.median.mean, p99PatchNorm: s.p99.mean, maxPatchNorm: s.max.mean,
                 selectedNorm: s.selectedNorm.count > 0 ? s.selectedNorm.mean : nil,
-                attention: l >= 1 ? s.attention.shift(images: n, cls: hasCLS, registers: hasRegisters) : nil)
+                attention: l >= 1 ? s.attention.shift(images: n, cls: hasCLS, registers: hasRegisters) : nil,
+                extraToken: s.extra.count > 0 ? s.extra.effect : nil)
         }
         return InterventionEffects(
-            model: model, intervention: kind.rawValue, tokens: selector.description, at: layers, images: imageCount, layers: layerEffects,
+            model: model, intervention: kind.rawValue, tokens: kind == .testTimeRegister ? "extra" : selector.description, at: layers, images: imageCount, layers: layerEffects,
             final: .init(clsCosine: hasCLS ? final.cls / n : nil, pooledCosine: final.pooled / n, relativeChange: final.relative / n))
     }
 }
@@ -173,6 +207,15 @@ struct LayerSums {
     var cls = 0.0, pooled = 0.0, other = 0.0, otherCount = 0, selected = 0.0, selectedCount = 0
     var median = ChangeSum(), p99 = ChangeSum(), max = ChangeSum(), selectedNorm = ChangeSum()
     var attention = AttentionSums()
+    var extra = ExtraTokenSums()
+}
+
+struct ExtraTokenSums {
+    var norm = 0.0, count = 0, received = 0.0, receivedCount = 0, outlierReceived = ChangeSum()
+    var effect: InterventionEffects.ExtraTokenEffect {
+        .init(norm: norm / Double(max(count, 1)), received: receivedCount > 0 ? received / Double(receivedCount) : nil,
+              outlierReceived: outlierReceived.count > 0 ? outlierReceived.mean : nil)
+    }
 }
 
 struct AttentionSums {

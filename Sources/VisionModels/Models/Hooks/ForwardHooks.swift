@@ -40,6 +40,9 @@ public typealias ScoresHook = @Sendable (_ scores: UnsafeMutablePointer<Float>, 
 public struct ForwardHooks: Sendable {
     public var streams: [HookPoint: StreamHook] = [:]
     public var scores: [HookPoint: ScoresHook] = [:]
+    /// Zero tokens appended after each image's tokens before block 0 (test-time registers, Jiang et al.
+    /// 2025): every hook sees T + E tokens; captures keep the image's T and file the E apart (`ImageCapture.extra`).
+    public var extraTokens = 0
 
     public init() {}
 
@@ -53,7 +56,7 @@ public struct ForwardHooks: Sendable {
         set { scores[point] = newValue }
     }
 
-    public var isEmpty: Bool { streams.isEmpty && scores.isEmpty }
+    public var isEmpty: Bool { streams.isEmpty && scores.isEmpty && extraTokens == 0 }
 
     /// Adds `hook` after any hook already at `point` (both run, in order).
     public mutating func append(stream point: HookPoint, _ hook: @escaping StreamHook) {

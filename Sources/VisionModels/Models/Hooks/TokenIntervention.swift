@@ -11,6 +11,9 @@ public enum InterventionKind: String, Sendable, Codable, CaseIterable {
     /// In block l no query but the token itself attends to a selected token: its logits are −∞ before the
     /// softmax (HF eager attention with an additive −∞ mask on those keys).
     case knockout
+    /// Jiang et al.'s test-time register: one extra zero token, the listed register neurons moved to it
+    /// (`TestTimeRegister`); needs a neuron file, selects no tokens.
+    case testTimeRegister = "test-time-register"
 }
 
 /// Zero, mean or knockout of chosen tokens at chosen layers, turned into `ForwardHooks` for one batch.
@@ -37,7 +40,7 @@ public struct TokenIntervention: Sendable {
         let prefix = prefixTokens
         for (l, perImage) in tokens {
             switch kind {
-            case .none:
+            case .none, .testTimeRegister:
                 break
             case .zero:
                 hooks.append(stream: .hidden(layer: l)) { view in
