@@ -54,7 +54,7 @@ public enum ExtractBenchmark {
         BLASThreads.set(options.threads)
         let folder = try ModelResolver(cache: options.cache).resolve(options.model)
         let model = try folder.load()
-        let pipeline = ImagePipeline(preprocessor: try Preprocessor.load(modelDirectory: folder.url, architecture: model.spec.architecture))
+        let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: folder, model: model, requested: nil))
         guard let size = pipeline.preprocessor.targetSize else { throw ModelError.badInput(reason: "the preprocessing has no fixed size") }
         let photos = try ImageSource(path: options.photos).items
         let per = 3 * size.height * size.width
