@@ -113,6 +113,17 @@ def compare(store, ref):
     return max(worst.values()), worst, manifest["model"]
 
 
+def wait_for_build(log):
+    """Blocks until the build log given by --wait-log ends with 'exit 0' (a release build still running)."""
+    while log:
+        text = open(log).read() if os.path.exists(log) else ""
+        if "exit 0" in text:
+            return
+        if "exit " in text:
+            raise SystemExit(f"the build logged in {log} failed")
+        time.sleep(15)
+
+
 def run_json(args):
     env = dict(os.environ, SINKSCOPE_NO_PROGRESS="1")
     out = subprocess.run(args, capture_output=True, text=True, env=env)
@@ -135,6 +146,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--fake-llm-gb", type=float, default=3.5)
     ap.add_argument("--photos", default="astronaut.png,rocket.jpg")
+    ap.add_argument("--wait-log", default=None, help="a build log: wait for its 'exit 0' line before running sinkscope")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.work, exist_ok=True)
@@ -172,6 +184,7 @@ def main():
         if name == "llava":
             entry["fake_llm_gib"] = add_fake_llm_shards(folder, a.fake_llm_gb)
         entry["folder_gib"] = sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder)) / 2**30
+        wait_for_build(a.wait_log)
         store = os.path.join(a.work, name + "-store")
         shutil.rmtree(store, ignore_errors=True)
         t0 = time.time()

@@ -17,9 +17,18 @@ struct BenchExtractCommand: ParsableCommand {
             50 and 200 images and its peak resident memory is printed: it should not grow. \
             Needs python3 with numpy, onnx and onnxruntime, and a release build.
 
-            Example:
+            --model times any other model extract opens (a tower or an LVLM folder: images/s of \
+            SinkScope alone, since the onnxruntime side exists only for the built-in backbone, and \
+            the peak memory of extracting from that folder).
+
+            Examples:
               .build/release/sinkscope bench extract --threads 2 --images 32 --rounds 3
+              .build/release/sinkscope bench extract --model ~/models/llava-1.5-7b-hf \\
+                --images 8 --batch 4 --rounds 2 --memory 8
             """)
+
+    @Option(help: "dinov2-small (built in) or a model folder extract opens; onnxruntime runs only for the built-in.")
+    var model: String = ModelResolver.builtInName
 
     @Option(help: "Images per timing round.")
     var images: Int = 32
@@ -59,7 +68,7 @@ struct BenchExtractCommand: ParsableCommand {
             throw ValidationError("--images, --batch, --threads and --rounds must be at least 1.")
         }
         guard memoryCounts != nil else { throw ValidationError("--memory must be comma-separated image counts such as 50,200; got '\(memory)'.") }
-        if !noOnnxruntime, !FileManager.default.fileExists(atPath: script) {
+        if !noOnnxruntime, model == ModelResolver.builtInName, !FileManager.default.fileExists(atPath: script) {
             throw ValidationError("the onnxruntime script \(script) does not exist; run from the repository root, pass --script, or use --no-onnxruntime.")
         }
     }
@@ -73,11 +82,12 @@ struct BenchExtractCommand: ParsableCommand {
     func run() throws {
         let resolver = ModelResolver(cache: EnvironmentSettings.cache)
         var options = ExtractBenchmark.Options(photos: photos.map { URL(fileURLWithPath: $0) } ?? resolver.cache.appendingPathComponent("photos"))
+        options.model = model
         options.images = images
         options.batch = batch
         options.threads = threads
         options.rounds = rounds
-        options.script = noOnnxruntime ? nil : URL(fileURLWithPath: script)
+        options.script = noOnnxruntime || model != ModelResolver.builtInName ? nil : URL(fileURLWithPath: script)
         options.python = python
         options.executable = noMemory ? nil : Bundle.main.executableURL
         options.memoryCounts = memoryCounts ?? []
