@@ -135,7 +135,7 @@ def run_json(args):
 def bench(sinkscope, folder, photos_dir, threads):
     r = run_json(["nice", "-n", "10", sinkscope, "bench", "extract", "--model", folder, "--photos", photos_dir, "--images", "2",
                   "--batch", "2", "--rounds", "1", "--memory", "2", "--threads", str(threads), "--no-onnxruntime", "--json"])
-    return {"images_per_second": max(r["sinkscope"]), "peak_resident_mib": r["peak_resident_mib"]["2"], "uptime": uptime()}
+    return {"images_per_second": max(r["sinkscope"]), "peak_resident_mib": r["peakResidentMiB"]["2"], "uptime": uptime()}
 
 
 def main():
