@@ -31,6 +31,12 @@ public enum ExtractBenchmark {
         public var executable: URL?
         public var memoryCounts = [50, 200]
         public var cache: URL?
+        /// One input size for every image (`extract --image-size`), as extraction would use it; nil: the
+        /// model's own preprocessing size.
+        public var imageSize: InputSize?
+        /// Also capture received attention (and, for a tower with a merger, `merged`) in the timed forwards,
+        /// as `extract --attention` does.
+        public var attention = false
 
         public init(photos: URL) { self.photos = photos }
     }
@@ -52,9 +58,13 @@ public enum ExtractBenchmark {
 
     public static func run(_ options: Options, log: (String) -> Void = { _ in }) throws -> Result {
         BLASThreads.set(options.threads)
+        if options.script != nil, options.model != ModelResolver.builtInName {
+            throw ModelError.badInput(reason: "onnxruntime is compared only on the built-in \(ModelResolver.builtInName); time \(options.model) without it (--no-onnxruntime)")
+        }
         let folder = try ModelResolver(cache: options.cache).resolve(options.model)
         let model = try folder.load()
-        let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: folder, model: model, requested: nil))
+        // The preprocessing extract would use (the Qwen processor, --image-size), so the timed input matches a real run.
+        let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: folder, model: model, requested: options.imageSize))
         guard let size = pipeline.preprocessor.targetSize else { throw ModelError.badInput(reason: "the preprocessing has no fixed size") }
         let photos = try ImageSource(path: options.photos).items
         let per = 3 * size.height * size.width
@@ -67,7 +77,8 @@ public enum ExtractBenchmark {
         defer { try? FileManager.default.removeItem(at: pixelFile) }
         try pixels.withUnsafeBytes { Data($0) }.write(to: pixelFile)
 
-        let capture = CaptureRequest(hiddenLayers: Set(0...model.spec.layers))
+        // `merged` is computed only by towers with a merger; the others ignore the request.
+        let capture = CaptureRequest(hiddenLayers: Set(0...model.spec.layers), received: options.attention, merged: options.attention)
         func timeSinkScope() throws -> Double {
             let start = Date()
             for b in stride(from: 0, to: options.images, by: options.batch) {
@@ -121,7 +132,8 @@ public enum ExtractBenchmark {
         }
         let json = try runJSON(executable.path, [
             "extract", "--model", options.model, "--images", images.path, "--out", root.appendingPathComponent("store").path,
-            "--batch", "\(options.batch)", "--threads", "\(options.threads)", "--attention", "--json", "--quiet"])
+            "--batch", "\(options.batch)", "--threads", "\(options.threads)", "--attention", "--json", "--quiet"]
+            + (options.imageSize.map { ["--image-size", $0.description] } ?? []))
         guard let mib = json["peak_resident_mib"] as? Double, json["extracted"] as? Int == count else {
             throw ModelError.badInput(reason: "sinkscope extract did not report a peak memory for \(count) images")
         }

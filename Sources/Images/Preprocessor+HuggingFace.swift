@@ -181,7 +181,7 @@ extension Preprocessor {
         return [
             "decoder": "libgd (alpha dropped, first GIF frame)",
             "resize": doResize ? sizeText(size) : "none",
-            "resample": "\(resample.name) (PIL-exact fixed point)",
+            "resample": "\(resample.name) " + (resizeInFloat ? "(float, no 8-bit rounding, as torchvision antialias)" : "(PIL-exact fixed point)"),
             "center_crop": doCenterCrop ? sizeText(cropSize) : "none",
             "rescale_factor": doRescale ? "\(rescaleFactor)" : "none",
             "image_mean": doNormalize ? list(imageMean) : "none",

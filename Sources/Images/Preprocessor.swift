@@ -47,6 +47,10 @@ public struct Preprocessor: Codable, Sendable, Equatable {
     public var passThroughAtTargetSize: Bool
     /// Where the settings came from: a `preprocessor_config.json` path or `defaults:<architecture>`.
     public var source: String
+    /// Resize in float without 8-bit rounding, as HF's torchvision-backed processors do (DINOv3), instead
+    /// of PIL's bit-exact 8-bit resize (`Preprocessor+FloatResize.swift`). Recorded in the manifest's
+    /// `resample` entry; not an HF key.
+    public var resizeInFloat = false
 
     enum CodingKeys: String, CodingKey {
         case doResize = "do_resize", size, resample, doCenterCrop = "do_center_crop", cropSize = "crop_size"
@@ -103,6 +107,7 @@ public struct Preprocessor: Codable, Sendable, Equatable {
     /// Each value is `(Float(p * rescale_factor) - mean[c]) / std[c]` with the product in Double
     /// and the rest in Float32, the order and precisions of HF's numpy code.
     public func pixels(_ image: RGBImage) -> [Float] {
+        if resizeInFloat { return floatPixels(image) }
         let g = geometry(image)
         let plane = g.width * g.height
         let mean = (0..<3).map { Float(imageMean[$0]) }, std = (0..<3).map { Float(imageStd[$0]) }

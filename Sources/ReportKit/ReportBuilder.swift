@@ -49,9 +49,10 @@ public struct ReportBuilder: Sendable {
         let source = try SinkSource.resolve(store: store, requested: config.method)
         let probes = try config.results.map(ProbeResultsReader.read)
             ?? ProbeFacts(available: false, note: "No probe results were given (run sinkscope probe, then pass its output directory with --results).", source: nil, kind: nil, rows: [])
+        let effects = try ReportContext.interventionEffects(store: store.url)
         let output = try ReportDirectory(target: config.out)
         do {
-            let summary = try build(store: store, layers: layers, source: source, probes: probes, output: output, start: start)
+            let summary = try build(store: store, layers: layers, source: source, probes: probes, effects: effects, output: output, start: start)
             try output.commit()
             return summary
         } catch {
@@ -61,7 +62,7 @@ public struct ReportBuilder: Sendable {
     }
 
     private func build(store: StoreReader, layers: [Int], source: SinkSource, probes: ProbeFacts,
-                       output: ReportDirectory, start: Date) throws -> ReportSummary {
+                       effects: InterventionEffects?, output: ReportDirectory, start: Date) throws -> ReportSummary {
         let sample = TokenSample.make(imageCount: store.images.count, tokens: store.model.tokens, maxImages: config.sampleImages,
                                       maxTokens: config.ckaTokens, seed: config.seed)
         var analysis = StoreAnalysis(store: store, layers: layers, source: source, sample: sample)
@@ -76,7 +77,8 @@ public struct ReportBuilder: Sendable {
                                   hasReceived: analysis.results.contains { $0.received != nil }, persistence: persistence, cka: cka, probes: probes.rows).sentences
 
         // The drawing bar needs its total before the figures exist: count them from the plan.
-        let total = (try? ReportContext(config: config, analysis: analysis, figures: nil).plannedFigures(probes: probes)) ?? 0
+        let total = ((try? ReportContext(config: config, analysis: analysis, figures: nil).plannedFigures(probes: probes)) ?? 0)
+            + (effects.map(EffectFigures.planned) ?? 0)
         let drawing = ProgressBar(total: total, unit: "figures", label: "report: drawing", enabled: config.progress)
         let figures = try FigureSet(directory: output.staging.appendingPathComponent("figures"), scale: config.scale) { _ in drawing.advance() }
         let context = ReportContext(config: config, analysis: analysis, figures: figures)
@@ -88,13 +90,15 @@ public struct ReportBuilder: Sendable {
         let probeSection = try context.probeSection(probes)
         let (pcaSection, pca) = try context.pcaSection()
         let (crossSection, crossLayer) = try context.crossLayerSection(cka: cka, persistence: persistence)
+        let interventionSection = try effects.map(context.interventionSection)
         drawing.finish()
 
         let seconds = Date().timeIntervalSince(start)
         let page = Page(
             title: "SinkScope report: \(store.model.name)",
             subtitle: "\(store.images.count) images · layers \(Format.layers(layers, in: layers)) · sinks by method \(source.method) (\(source.origin))",
-            sections: [summarySection, sinks, histogramSection, gallerySection, attentionSection, probeSection, pcaSection, crossSection],
+            sections: [summarySection] + (interventionSection.map { [$0] } ?? [])
+                + [sinks, histogramSection, gallerySection, attentionSection, probeSection, pcaSection, crossSection],
             footer: "Made by sinkscope report from \(store.url.path). Every number shown is in report.json next to this page; figures are in figures/.")
         let document = ReportDocument(
             store: StoreFacts(path: store.url.path, model: store.model, images: store.images.count, capturedLayers: store.layers,
@@ -108,7 +112,7 @@ public struct ReportBuilder: Sendable {
                 },
                 notes: analysis.results.compactMap(\.maskNote)),
             headlines: headlines, histograms: histograms, gallery: gallery, normAttention: normAttention, probes: probes,
-            pca: pca, crossLayer: crossLayer, figures: figures.records, seconds: seconds)
+            pca: pca, crossLayer: crossLayer, intervention: effects, figures: figures.records, seconds: seconds)
         try output.write(Data(page.html.utf8), to: "index.html")
         try output.write(try document.reportJSON(), to: "report.json")
         return ReportSummary(

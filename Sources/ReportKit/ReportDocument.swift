@@ -23,6 +23,8 @@ public struct ReportDocument: Sendable, Codable {
     public var probes: ProbeFacts
     public var pca: PCAFacts
     public var crossLayer: CrossLayerFacts
+    /// The store's `effects.json` when it is an intervened run (`sinkscope intervene`), else nil.
+    public var intervention: InterventionEffects?
     public var figures: [FigureRecord]
     /// Seconds it took to build the report.
     public var seconds: Double

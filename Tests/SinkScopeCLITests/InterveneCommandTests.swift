@@ -1,5 +1,6 @@
 import ActivationStore
 import Foundation
+import SinkAnalysis
 import TestSupport
 import Workflow
 import XCTest

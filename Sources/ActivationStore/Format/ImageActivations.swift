@@ -7,6 +7,9 @@ public struct ImageActivations: Sendable {
     public var received: [Int: [Float]]?
     /// Layer → attention probabilities `[H*T*T]` (head, query, key), only when keeping attention.
     public var attention: [Int: [Float]]?
+    /// The patch merger's output `[M*D_llm]` (`StoreWriter.mergedShape`), for towers that have one.
+    /// Set after init.
+    public var merged: [Float]? = nil
 
     public init(image: ImageEntry, hidden: [Int: [Float]], received: [Int: [Float]]? = nil, attention: [Int: [Float]]? = nil) {
         self.image = image

@@ -39,6 +39,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The part of an image list a store made by `extract --shard I/N` holds; nil (and absent
     /// from the JSON) for every other store, including the store `merge` makes of the shards.
     public var shard: ShardOrigin?
+    /// `merged` [n, M, D_llm] (a tower's patch merger output), when extracted; nil (and absent from
+    /// the JSON) otherwise.
+    public var merged: MergedTokens?
 
     public init(model: ModelInfo, capturedLayers: [Int], hiddenDType: DType, preprocessing: [String: String]?) {
         format = Self.formatName
@@ -59,7 +62,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, images, shards, preprocessing, masks, notes, lvlm, shard
+        case format, version, model, images, shards, preprocessing, masks, notes, lvlm, shard, merged
         case capturedLayers = "captured_layers"
         case hiddenDType = "hidden_dtype"
         case hasReceived = "has_received"

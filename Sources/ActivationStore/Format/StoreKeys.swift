@@ -9,6 +9,8 @@ public enum StoreKeys {
     public static func received(_ layer: Int) -> String { "received.\(layer)" }
     public static func attention(_ layer: Int) -> String { "attn.\(layer)" }
     public static func mask(_ method: String, _ layer: Int) -> String { "sink.\(method).\(layer)" }
+    /// `[n, M, D_llm]` f32: what a tower's patch merger hands the language model (`Manifest.merged`).
+    public static let merged = "merged"
 
     /// `shard-00012.safetensors`.
     public static func shardFile(_ index: Int) -> String { "shard-" + padded(index) + ".safetensors" }

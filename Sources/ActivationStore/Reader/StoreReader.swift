@@ -62,6 +62,15 @@ public struct StoreReader: Sendable {
         return try gather(StoreKeys.received(layer), rowShape: [model.tokens], images: images) { try $0.floats(rows: $1) }
     }
 
+    /// What the tower's patch merger hands the language model, `[n, M, D_llm]` (`Manifest.merged`).
+    public func merged(images: [Int]? = nil) throws -> [Float] {
+        guard let s = manifest.merged else {
+            throw StoreError.notCaptured(store: url.path, what: "merged tokens (the tower has no patch merger, or they were not extracted)",
+                                         layer: model.layers, available: [])
+        }
+        return try gather(StoreKeys.merged, rowShape: [s.tokens, s.hiddenSize], images: images) { try $0.floats(rows: $1) }
+    }
+
     /// Attention probabilities `[n, H, T, T]` (head, query, key) at `layer`.
     public func attention(layer: Int, images: [Int]? = nil) throws -> [Float] {
         guard manifest.attentionLayers.contains(layer) else { throw notCaptured("whole attention", layer, manifest.attentionLayers) }

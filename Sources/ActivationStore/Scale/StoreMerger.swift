@@ -55,6 +55,7 @@ public enum StoreMerger {
             merged.receivedLayers = first.receivedLayers
             merged.hasAttention = first.hasAttention
             merged.attentionLayers = first.attentionLayers
+            merged.merged = first.merged
             var linked = 0, copied = 0
             let total = plan.readers.reduce(0) { $0 + $1.manifest.shards.count }
             let bar = ProgressBar(total: total, unit: "files", label: "merge", enabled: config.progress)

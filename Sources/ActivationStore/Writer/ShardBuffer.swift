@@ -11,6 +11,8 @@ struct ShardBuffer {
     private var norm: [UInt8] = []
     private var received: [Int: [UInt8]] = [:]
     private var attention: [Int: [UInt8]] = [:]
+    private var merged: [UInt8] = []
+    private var mergedShape: MergedTokens?
 
     init(model: ModelInfo, layers: [Int], hiddenDType: DType) {
         self.model = model
@@ -21,12 +23,13 @@ struct ShardBuffer {
     var count: Int { ids.count }
 
     /// Adds one image whose activations were validated by the writer.
-    mutating func add(_ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int]) {
+    mutating func add(_ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], merged shape: MergedTokens?) {
         ids.append(a.image.id)
         for l in layers { hidden[l, default: []] += hiddenDType.encode(a.hidden[l]!) }
         norm += DType.f32.encode(Self.norms(a.hidden, model: model))
         for l in receivedLayers { received[l, default: []] += DType.f32.encode(a.received![l]!) }
         for l in attentionLayers { attention[l, default: []] += DType.f32.encode(a.attention![l]!) }
+        if let shape { mergedShape = shape; merged += DType.f32.encode(a.merged!) }
     }
 
     /// `[L+1, T]` token L2 norms of one image; rows of layers that were not captured are NaN so
@@ -45,7 +48,7 @@ struct ShardBuffer {
         return out
     }
 
-    /// The shard's tensors in key order: hidden, norm, received, attn.
+    /// The shard's tensors in key order: hidden, norm, received, attn, merged.
     func tensors() throws -> [(name: String, tensor: Tensor)] {
         let n = count, t = model.tokens, d = model.hiddenSize, h = model.heads
         var out: [(name: String, tensor: Tensor)] = []
@@ -53,6 +56,7 @@ struct ShardBuffer {
         out.append((StoreKeys.norm, try Tensor(dtype: .f32, shape: [n, model.layers + 1, t], bytes: norm)))
         for l in received.keys.sorted() { out.append((StoreKeys.received(l), try Tensor(dtype: .f32, shape: [n, t], bytes: received[l]!))) }
         for l in attention.keys.sorted() { out.append((StoreKeys.attention(l), try Tensor(dtype: .f32, shape: [n, h, t, t], bytes: attention[l]!))) }
+        if let s = mergedShape { out.append((StoreKeys.merged, try Tensor(dtype: .f32, shape: [n, s.tokens, s.hiddenSize], bytes: merged))) }
         return out
     }
 }

@@ -22,6 +22,12 @@ extension StoreWriter {
             guard (0...model.layers).contains(l) else { throw bad("received attention for layer \(l) is outside 0...\(model.layers)") }
             guard r.count == t else { throw bad("received.\(l) has \(r.count) values, expected T = \(t)") }
         }
+        if let m = a.merged {
+            guard let s = mergedShape else { throw bad("merged tokens are given but the writer has no mergedShape") }
+            guard m.count == s.tokens * s.hiddenSize else {
+                throw bad("merged has \(m.count) values, expected M×D_llm = \(s.tokens)×\(s.hiddenSize) = \(s.tokens * s.hiddenSize)")
+            }
+        }
         if keepAttention {
             let h = model.heads
             for (l, x) in a.attention ?? [:] {
@@ -33,6 +39,10 @@ extension StoreWriter {
 
     /// Every image of a store carries the same optional tensors as the first one.
     func checkOptionalLayers(_ a: ImageActivations) throws {
+        guard (a.merged != nil) == storesMerged else {
+            throw StoreError.invalidActivations(image: a.image.id, problem: !storesMerged
+                ? "merged tokens are given but the store holds none" : "merged tokens are missing but the store holds them")
+        }
         let received = a.received.map { $0.keys.sorted() } ?? []
         guard received == receivedLayers else {
             throw StoreError.invalidActivations(image: a.image.id, problem: "received attention is given for layers \(received) but the store holds it for \(receivedLayers)")

@@ -96,6 +96,17 @@ public final class StoreWriter {
         set { manifest.shard = newValue }
     }
 
+    /// The shape of `ImageActivations.merged` (a tower's patch merger output), to set before appending
+    /// images that carry it; the first image decides whether the store has `merged`. A resumed store
+    /// reads it from its manifest.
+    public var mergedShape: MergedTokens? {
+        get { manifest.merged ?? pendingMergedShape }
+        set { pendingMergedShape = newValue }
+    }
+    private var pendingMergedShape: MergedTokens?
+    /// The store has `merged` (fixed by the first image).
+    var storesMerged: Bool { manifest.merged != nil }
+
     /// Adds a remark to the manifest (e.g. how an import mapped attention to layers).
     public func addNote(_ note: String) {
         if !manifest.notes.contains(note) { manifest.notes.append(note) }
@@ -112,9 +123,10 @@ public final class StoreWriter {
             manifest.hasReceived = !manifest.receivedLayers.isEmpty
             manifest.attentionLayers = keepAttention ? (a.attention.map { $0.keys.sorted() } ?? []) : []
             manifest.hasAttention = !manifest.attentionLayers.isEmpty
+            manifest.merged = a.merged == nil ? nil : mergedShape
         }
         try checkOptionalLayers(a)
-        buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers)
+        buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers, merged: manifest.merged)
         ids.insert(a.image.id)
         pendingImages.append(a.image)
         if buffer.count >= imagesPerShard { try flush() }

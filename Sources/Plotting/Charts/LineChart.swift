@@ -46,6 +46,8 @@ public struct LineChart: Chart {
     /// Opacity of the confidence bands.
     public var bandAlpha: Double
     public var style: ChartStyle
+    /// Shaded x ranges behind the data (`LineChart+Spans.swift`); nil draws none.
+    public var spans: Spans? = nil
 
     /// - Throws: `PlottingError` when there is no series, lengths differ, or only one of
     ///   `lower`/`upper` is given.
@@ -118,13 +120,14 @@ public struct LineChart: Chart {
         Legend(entries: series.indices.map { i in
             LegendEntry(label: series[i].name, color: color(i),
                         swatch: .line(marker: marker(i), dashed: series[i].dashed, band: series[i].lower != nil))
-        }, placement: legend)
+        } + (spanLegendEntry.map { [$0] } ?? []), placement: legend)
     }
 
     public func draw(on canvas: Canvas, font: Font) throws {
         let (frame, legendRect) = try layout(font: font)
         frame.drawGrid(on: canvas)
         frame.clipped(canvas) {
+            drawSpans(on: canvas, frame: frame)
             // Bands first, so every line stays visible on top of every band.
             for (i, s) in series.enumerated() {
                 let p = sorted(s)

@@ -32,13 +32,13 @@ extension LayerResult {
         let model = store.model
         let n = store.images.count, t = model.tokens
         let detector = source.detector
-        let needsHidden = detector?.inputs.contains(.hidden) ?? false
         let received = store.manifest.receivedLayers.contains(l) ? try store.received(layer: l) : nil
         var activations = try LayerActivations(
             layer: l, imageCount: n, tokenCount: t, hiddenSize: model.hiddenSize, prefixTokens: model.prefixTokens,
-            hidden: needsHidden ? try store.hidden(layer: l) : nil, norms: try store.norms(layer: l),
+            hidden: nil, norms: try store.norms(layer: l),
             received: received, source: store.url.path)
         activations.registers = model.registers
+        activations.attention = model.attention(ofLayer: l)
         var mask: SinkMask
         var thresholdSource: String
         var maskNote: String?
@@ -50,7 +50,8 @@ extension LayerResult {
             (mask, thresholdSource) = (empty(n, t, model.prefixTokens), "absent")
             maskNote = "The store has no '\(source.method)' mask for layer \(l); it is shown without sinks."
         } else if let detector {
-            mask = try detector.detect(activations)
+            // Block by block, as `detect` does: massive / sinkdim never hold a layer's hidden states.
+            mask = try SinkDetection.mask(store: store, detector: detector, layer: l)
             switch (detector, mask.threshold) {
             case (is TopKNorm, _): thresholdSource = "rank"
             case (let d as NormThreshold, nil) where d.tau == .auto: thresholdSource = "none"

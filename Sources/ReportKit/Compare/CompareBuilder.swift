@@ -27,9 +27,12 @@ public struct CompareBuilder: Sendable {
             analyses.append(StoreAnalysis(store: reader, layers: layers, source: try SinkSource.resolve(store: reader, requested: config.method),
                                           sample: sample))
         }
+        // With two stores, one written by intervene (B when both were): clean vs intervened.
+        let effects = analyses.count == 2 ? try analyses.map { try ReportContext.interventionEffects(store: $0.store.url) } : []
+        let intervenedIndex = effects.lastIndex { $0 != nil }
         let output = try ReportDirectory(target: config.out)
         do {
-            let summary = try build(analyses, output: output, start: start)
+            let summary = try build(analyses, intervened: intervenedIndex.flatMap { i in effects[i].map { (i, $0) } }, output: output, start: start)
             try output.commit()
             return summary
         } catch {
@@ -38,7 +41,7 @@ public struct CompareBuilder: Sendable {
         }
     }
 
-    private func build(_ initial: [StoreAnalysis], output: ReportDirectory, start: Date) throws -> CompareSummary {
+    private func build(_ initial: [StoreAnalysis], intervened: (index: Int, effects: InterventionEffects)?, output: ReportDirectory, start: Date) throws -> CompareSummary {
         var analyses = initial
         let passes = analyses.reduce(0) { $0 + 2 * $1.layers.count } + (analyses.count == 2 ? analyses.reduce(0) { $0 + $1.layers.count } : 0)
         let reading = ProgressBar(total: passes, unit: "layer passes", label: "compare: reading", enabled: config.progress)
@@ -60,17 +63,23 @@ public struct CompareBuilder: Sendable {
                               cka: CKAMatrix.symmetric(a.grams), sampledImages: a.sample.images.count,
                               sampledTokens: a.sample.picks.count, persistence: try a.persistence())
         }
-        let planned = facts.reduce(0) { $0 + ($1.layers.count >= 2 ? 2 : 0) } + (cross == nil ? 0 : 3)
+        let comparison = intervened.map { i in
+            InterventionComparison(effects: i.effects, clean: analyses[1 - i.index], intervened: analyses[i.index],
+                                   cleanName: names[1 - i.index], intervenedName: names[i.index], count: config.galleryImages)
+        }
+        let planned = facts.reduce(0) { $0 + ($1.layers.count >= 2 ? 2 : 0) } + (cross == nil ? 0 : 3) + (comparison?.planned ?? 0)
         let drawing = ProgressBar(total: planned, unit: "figures", label: "compare: drawing", enabled: config.progress)
         let figures = try FigureSet(directory: output.staging.appendingPathComponent("figures"), scale: config.scale) { _ in drawing.advance() }
         let page = ComparePage(figures: figures, stores: facts, cross: cross)
-        let sections = [page.storesSection(), try page.layersSection()] + (cross == nil ? [] : [try page.crossSection()])
+        var sections = [page.storesSection()]
+        if let comparison { sections.append(try comparison.section(figures: figures)) }
+        sections += [try page.layersSection()] + (cross == nil ? [] : [try page.crossSection()])
         drawing.finish()
         let seconds = Date().timeIntervalSince(start)
         let html = Page(title: "SinkScope comparison", subtitle: facts.map { "\($0.name): \($0.model.name) (\($0.images) images)" }.joined(separator: " · "),
                         sections: sections,
                         footer: "Made by sinkscope compare. Every number shown is in report.json next to this page; figures are in figures/.").html
-        let document = CompareDocument(stores: facts, crossStore: cross, figures: figures.records, seconds: seconds)
+        let document = CompareDocument(stores: facts, crossStore: cross, intervention: comparison?.facts, figures: figures.records, seconds: seconds)
         try output.write(Data(html.utf8), to: "index.html")
         try output.write(try document.reportJSON(), to: "report.json")
         return CompareSummary(

@@ -20,6 +20,8 @@ public struct CompareConfig: Sendable, Equatable {
     /// Tokens (image, position) sampled for CKA.
     public var ckaTokens: Int = 1024
     public var seed: UInt64 = 0
+    /// Images shown before and after when one store is an intervened run (matched by id).
+    public var galleryImages: Int = 2
     public var scale: Double = 1
     public var progress: Bool = true
 
@@ -37,6 +39,7 @@ public struct CompareConfig: Sendable, Equatable {
         report.sampleImages = sampleImages
         report.ckaTokens = ckaTokens
         report.scale = scale
+        report.galleryImages = galleryImages
         try report.validate()
     }
 }

@@ -9,6 +9,8 @@ public struct CompareDocument: Sendable, Codable {
     public var stores: [CompareStoreFacts]
     /// nil with a single store.
     public var crossStore: CrossStoreFacts?
+    /// With a clean and an intervened store: the effects and the images shown before and after.
+    public var intervention: InterventionCompareFacts?
     public var figures: [FigureRecord]
     public var seconds: Double
 }

@@ -32,13 +32,15 @@ extension ReportContext {
         let corr = relations.filter { $0.spearman != nil || $0.pearson != nil }
         if corr.count >= 2 {
             let x = corr.map { Double($0.layer) }
+            var chart = try LineChart(series: [.init(name: "Spearman ρ", x: x, y: corr.map { $0.spearman ?? .nan }),
+                                               .init(name: "Pearson r", x: x, y: corr.map { $0.pearson ?? .nan }, dashed: true)],
+                                      title: "Norm–attention correlation by layer", xAxis: Axis("layer", integerTicks: true),
+                                      yAxis: Axis("correlation", range: -1...1), legend: .lowerLeft, style: figures.style(560, 400))
+            chart.spans = windowedSpans
             panels.append(try figures.add(
-                LineChart(series: [.init(name: "Spearman ρ", x: x, y: corr.map { $0.spearman ?? .nan }),
-                                   .init(name: "Pearson r", x: x, y: corr.map { $0.pearson ?? .nan }, dashed: true)],
-                          title: "Norm–attention correlation by layer", xAxis: Axis("layer", integerTicks: true),
-                          yAxis: Axis("correlation", range: -1...1), legend: .lowerLeft, style: figures.style(560, 400)),
-                name: "norm-attention-correlation", alt: "Line chart of norm–attention correlation by layer",
-                caption: "Correlation between a patch token's norm and the attention it receives, pooled over all patch tokens of all images, per layer.",
+                chart, name: "norm-attention-correlation", alt: "Line chart of norm–attention correlation by layer",
+                caption: "Correlation between a patch token's norm and the attention it receives, pooled over all patch tokens of all images, per layer."
+                    + windowedCaption,
                 data: "normAttention.layers"))
         }
         let rows = relations.map { r in

@@ -170,22 +170,11 @@ extension ReportContext {
         return (cls + named).joined(separator: " and ")
     }
 
-    /// A heatmap of `[patches]` values over the image. When the largest value is more than 8× the
-    /// median (a few sinks), the colours follow log10 of the values, so the other patches keep
-    /// their contrast instead of all turning black; the colour bar and caption say so.
+    /// A heatmap of `[patches]` values over the image (see `PatchHeatmap`).
     func overlay(values: [Float], image: RGBImage, marked: [Int], title: String, bar: String, map: ColorMap,
                  size: (Int, Int), name: String, caption: String) throws -> HTML {
-        let rows = max(model.grid.first ?? 1, 1), cols = max(model.grid.last ?? 1, 1)
-        let sorted = values.filter(\.isFinite).sorted()
-        let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-        let useLog = (sorted.first ?? 0) > 0 && median > 0 && (sorted.last ?? 0) > 8 * median
-        let shown = useLog ? values.map { $0 > 0 ? log10($0) : .nan } : values
-        let chart = try HeatmapOverlay(
-            image: image, grid: GridValues(rows: rows, columns: cols, values: shown), colorMap: map, alpha: 0.7,
-            marked: marked, markColor: Self.sinkOutline, title: title, colorBarLabel: useLog ? "log10 " + bar : bar,
-            style: figures.style(size.0, size.1))
-        return try figures.add(chart, name: name, alt: title, caption: caption + (useLog ? " Colours follow log10 of the values (the largest is over 8× the median)." : ""),
-                               data: "gallery", display: size.0)
+        try PatchHeatmap(values: values, image: image, grid: (max(model.grid.first ?? 1, 1), max(model.grid.last ?? 1, 1)), marked: marked,
+                         title: title, bar: bar, map: map).add(to: figures, size: size, name: name, caption: caption)
     }
 }
 

@@ -13,13 +13,13 @@ extension ReportContext {
                     Format.fixed(d.sinks.meanPerImage), "\(d.sinks.minPerImage)", "\(d.sinks.maxPerImage)",
                     "\(d.sinks.imagesWithSinks)", Format.num(d.otherNormMedian), Format.times(d.normRatio),
                     Format.times(d.receivedRatio), Format.times(cls?.normRatio), Format.times(cls?.receivedRatio),
-                    cls?.topReceiverShare.map { Format.percent($0) } ?? "–"] + reg
+                    cls?.topReceiverShare.map { Format.percent($0) } ?? "–"] + reg + windowedCell(r)
         }
         let k = analysis.registers
         let table = HTMLTable(
             header: ["layer", "threshold", "high-norm mode", "sinks", "per image", "min", "max", "images with sinks",
                      "median patch norm", "sink / other norm", "sink / other attention", "CLS norm ×", "CLS attention ×", "CLS top receiver"]
-                + (k == 0 ? [] : ["registers norm ×", "registers attention ×"]),
+                + (k == 0 ? [] : ["registers norm ×", "registers attention ×"]) + (windowedLayers.isEmpty ? [] : ["attention"]),
             rows: rows, numeric: Set(3...(k == 0 ? 13 : 15)),
             caption: "Per layer: the threshold applied; whether the patch-token norms have a separate high-norm mode "
                 + "(calibration); sinks in all \(analysis.n) images and per image; the median norm of non-sink patch tokens; "
@@ -30,7 +30,7 @@ extension ReportContext {
                     + "averaged over the registers. Registers are reported beside CLS and never counted among the patch tokens."))
         var body = table.html
         if let note = llmLayerNote { body = body + note }
-        let notes = results.compactMap(\.maskNote)
+        let notes = results.compactMap(\.maskNote) + [windowedNote].compactMap { $0 }
         for note in notes { body = body + .paragraph(note, class: "note") }
         if results.count >= 2 {
             body = body + .element("div", [("class", "grid")], try countsChart(), try normsChart())
@@ -73,14 +73,15 @@ extension ReportContext {
         let useLog = (positive.max() ?? 1) / max(positive.min() ?? 1, 1e-12) > 20
         let llmLine = llmLayerSeries(over: series, positiveOnly: useLog)
         if let llmLine { series.append(llmLine) }
-        let chart = try LineChart(
+        var chart = try LineChart(
             series: series, title: "Token norms by layer", xAxis: Axis("layer", integerTicks: true),
             yAxis: Axis("L2 norm" + (useLog ? " (log)" : ""), log: useLog), legend: .upperLeft, style: figures.style(640, 380))
+        chart.spans = windowedSpans
         return try figures.add(chart, name: "norms-by-layer", alt: "Line chart of token norms by layer",
                                caption: "Median L2 norm of the sinks and of the other patch tokens, and the mean CLS norm"
                                 + (analysis.registers > 0 ? " and mean register norm" : "") + ", at each layer"
                                 + (useLog ? " (log scale)" : "")
-                                + (llmLine == nil ? "." : "; the dashed vertical line marks the layer the LLM sees."),
+                                + (llmLine == nil ? "." : "; the dashed vertical line marks the layer the LLM sees.") + windowedCaption,
                                data: "detection.layers[].sinkNormMedian, otherNormMedian, prefix[0].meanNorm"
                                 + (analysis.registers > 0 ? ", registers.meanNorm" : ""))
     }

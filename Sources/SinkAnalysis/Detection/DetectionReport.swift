@@ -45,7 +45,7 @@ extension DetectionReport {
             "\(store): method \(method) (\(params)); n=\(images) images, T=\(tokens) tokens (\(prefixTokens) prefix"
                 + (registers.map { ", of them \($0) register\($0 == 1 ? "" : "s")" } ?? "") + ")",
             pad(["layer", "threshold", "sinks/img", "min", "max", "norm×", "attn×", "CLS norm×", "CLS attn×", "CLS sink",
-                 "CLS meets"] + (registers == nil ? [] : ["reg norm×", "reg attn×"]) + ["dims"]),
+                 "CLS meets"] + (registers == nil ? [] : ["reg norm×", "reg attn×"]) + (windowed ? ["attention"] : []) + ["dims"]),
         ]
         for l in layers {
             let cls = l.cls
@@ -54,7 +54,7 @@ extension DetectionReport {
                 "\(l.layer)", thresholdText(l), f(l.sinks.meanPerImage), "\(l.sinks.minPerImage)", "\(l.sinks.maxPerImage)",
                 f(l.normRatio), f(l.receivedRatio), f(cls?.normRatio), f(cls?.receivedRatio),
                 l.clsIsAttentionSink.map { $0 ? "yes" : "no" } ?? "-", f(cls?.criterionShare),
-            ] + reg + [dimsText(l)]))
+            ] + reg + (windowed ? [l.attention?.rawValue ?? "-"] : []) + [dimsText(l)]))
         }
         lines.append("norm× / attn×: median norm / mean received attention of sinks ÷ the other patch tokens; "
             + "CLS norm× / attn×: CLS ÷ the image's median patch norm / mean patch received; "
@@ -62,6 +62,9 @@ extension DetectionReport {
             + "criterion (\(includePrefix ? "included in the masks" : "not in the masks"))"
             + (registers == nil ? "" : "; reg norm× / attn×: the same for the register tokens, averaged over the registers "
                 + "(designed sinks, Darcet et al.; never counted among the patch tokens)")
+            + (windowed ? "; attention: the block that wrote the layer attends in full or within windows (a windowed "
+                + "layer's tokens are attended only from their own window, so its attn× and attention sinks are not comparable "
+                + "with a full layer's)" : "")
             + (layers.contains { $0.thresholdSource == "calibrated" } ? "; *: threshold calibrated on this layer." : "."))
         for l in layers {
             for r in l.prefix where r.role != "cls" {
@@ -94,10 +97,13 @@ extension DetectionReport {
         return "-"
     }
 
+    /// Some layer was written by a windowed block: the table gets an "attention" column.
+    private var windowed: Bool { layers.contains { $0.attention != nil } }
+
     private func f(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "-" }
 
     private func pad(_ cells: [String]) -> String {
-        let widths = [5, 10, 9, 4, 4, 7, 7, 9, 9, 8, 9] + (cells.count > 12 ? [9, 9] : []) + [0]
+        let widths = [5, 10, 9, 4, 4, 7, 7, 9, 9, 8, 9] + (registers == nil ? [] : [9, 9]) + (windowed ? [9] : []) + [0]
         return zip(cells, widths).map { c, w in c.count >= w ? c : c + String(repeating: " ", count: w - c.count) }
             .joined(separator: " ")
     }

@@ -1,3 +1,4 @@
+import ActivationStore
 import Foundation
 
 /// What the detectors read for one layer of one store (or of arrays built by hand in tests).
@@ -21,6 +22,12 @@ public struct LayerActivations: Sendable {
     /// Register tokens among the prefix tokens (its last `registers`, after CLS; `ModelInfo.registers`),
     /// 0 when the model has none. Set after init; it changes only how prefix tokens are summarised.
     public var registers: Int = 0
+    /// Store index of the first image here (nonzero for one shard of a store read in blocks), so
+    /// errors and notes name images by their index in the store.
+    public var firstImage: Int = 0
+    /// The attention pattern of the block that wrote this layer (`ModelInfo.attention(ofLayer:)`), nil
+    /// when the model has no windowed blocks. Set after init; it only labels the layer's summary.
+    public var attention: LayerAttention? = nil
     /// `[n, T, D]` hidden states, or nil when only norms were loaded (norm-only methods).
     public var hidden: [Float]?
     /// `[n, T]` L2 norms of the hidden states.
@@ -121,7 +128,7 @@ public struct LayerActivations: Sendable {
     }
 
     private func nonFinite(_ what: String, flatToken: Int) -> DetectionError {
-        .nonFinite(source: source, layer: layer, what: what, image: flatToken / tokenCount, token: flatToken % tokenCount)
+        .nonFinite(source: source, layer: layer, what: what, image: firstImage + flatToken / tokenCount, token: flatToken % tokenCount)
     }
 
     /// `[rows]` L2 norms of the rows of a `[rows, cols]` matrix; sums in Double so D in the thousands

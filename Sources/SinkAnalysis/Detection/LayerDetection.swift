@@ -1,3 +1,4 @@
+import ActivationStore
 import Foundation
 
 /// What detection found on one layer, in the numbers the `detect` table and the reports show.
@@ -34,6 +35,10 @@ public struct LayerDetection: Sendable, Codable, Equatable {
     /// Norm vs received attention over the patch tokens (nil without received attention).
     public var normAttention: NormAttentionRelation?
     public var notes: [String]
+    /// Full or windowed attention in the block that wrote this layer, when the model has windowed
+    /// blocks (nil, and absent from JSON, otherwise and for layer 0). In a windowed block a token is
+    /// attended only from its own window, so its received attention is not comparable with a full block's.
+    public var attention: LayerAttention? = nil
 }
 
 /// Sinks per image.
@@ -110,78 +115,19 @@ extension LayerDetection {
         summarizing layer: LayerActivations, mask: SinkMask, thresholdSource: String, rankDimensions: Bool = true,
         rankedDimensions: [SinkDimensionDiscovery.RankedDimension]? = nil
     ) throws {
-        let t = layer.tokenCount, p = layer.prefixCount
-        self.layer = layer.layer
-        threshold = mask.threshold
-        self.thresholdSource = thresholdSource
-        calibration = mask.calibration
-        sinks = CountSummary(counts: mask.counts)
-        dimensions = mask.dimensions
-        notes = mask.notes
-
-        var sinkNorms: [Float] = [], otherNorms: [Float] = []
-        var sinkReceived = 0.0, otherReceived = 0.0
-        for k in 0..<mask.values.count {
-            if mask.values[k] != 0 {
-                sinkNorms.append(layer.norms[k])
-                sinkReceived += Double(layer.received?[k] ?? 0)
-            } else if k % t >= p {
-                otherNorms.append(layer.norms[k])
-                otherReceived += Double(layer.received?[k] ?? 0)
-            }
-        }
-        sinkNormMedian = sinkNorms.isEmpty ? nil : median(sinkNorms)
-        otherNormMedian = otherNorms.isEmpty ? nil : median(otherNorms)
-        normRatio = Self.ratio(sinkNormMedian, otherNormMedian)
-        if layer.received != nil {
-            sinkReceivedMean = sinkNorms.isEmpty ? nil : sinkReceived / Double(sinkNorms.count)
-            otherReceivedMean = otherNorms.isEmpty ? nil : otherReceived / Double(otherNorms.count)
-            receivedRatio = Self.ratio(sinkReceivedMean, otherReceivedMean)
-            normAttention = try NormAttentionRelation(
-                layer: layer.layer, norms: layer.norms, received: layer.received ?? [], mask: mask.values,
-                tokenCount: t, prefixTokens: p)
-        }
-        prefix = (0..<p).map { Self.prefixSummary(token: $0, layer: layer, mask: mask) }
-        let r = layer.registerCount
-        registers = r > 0 ? RegisterGroupSummary(Array(prefix.suffix(r))) : nil
-        clsIsAttentionSink = p > r ? prefix[0].topReceiverShare.map { $0 >= 0.5 } : nil
-        topSinkDimensions = rankedDimensions ?? []
-        if rankedDimensions == nil, rankDimensions, let hidden = layer.hidden, mask.total > 0 {
-            topSinkDimensions = try SinkDimensionDiscovery(top: 5).rank(
-                layer: layer.layer, hidden: hidden, mask: mask.values, tokenCount: t, hiddenSize: layer.hiddenSize,
-                prefixTokens: p).top
-        }
+        var accumulator = Accumulator(
+            layer: layer.layer, tokenCount: layer.tokenCount, prefixCount: layer.prefixCount,
+            registerCount: layer.registerCount, hiddenSize: layer.hiddenSize,
+            rankDimensions: rankDimensions && rankedDimensions == nil)
+        accumulator.add(layer, mask: mask, hidden: rankedDimensions == nil && rankDimensions ? layer.hidden : nil)
+        self = try accumulator.finish(
+            threshold: mask.threshold, thresholdSource: thresholdSource, calibration: mask.calibration,
+            dimensions: mask.dimensions, notes: mask.notes, rankedDimensions: rankedDimensions)
+        attention = layer.attention
     }
 
     static func ratio(_ a: Double?, _ b: Double?) -> Double? {
         guard let a, let b, b > 0 else { return nil }
         return a / b
-    }
-
-    static func prefixSummary(token j: Int, layer: LayerActivations, mask: SinkMask) -> PrefixTokenSummary {
-        let n = layer.imageCount, t = layer.tokenCount, p = layer.prefixCount
-        var norm = 0.0, normRatio = 0.0, received = 0.0, receivedRatio = 0.0, top = 0, passes = 0
-        for i in 0..<n {
-            let row = layer.norms(image: i)
-            let v = Double(layer.norms[i * t + j])
-            norm += v
-            normRatio += v / max(median(row.dropFirst(p)), 1e-30)
-            if let r = layer.received {
-                let image = r[(i * t)..<((i + 1) * t)]
-                let patchMean = image.dropFirst(p).reduce(0.0) { $0 + Double($1) } / Double(t - p)
-                received += Double(r[i * t + j])
-                receivedRatio += Double(r[i * t + j]) / max(patchMean, 1e-30)
-                if let best = image.indices.max(by: { image[$0] < image[$1] }), best == i * t + j { top += 1 }
-            }
-            passes += Int(mask.prefixPasses[i * p + j])
-        }
-        let count = Double(max(n, 1))
-        let hasReceived = layer.received != nil
-        // Without recorded registers every prefix token after the first is called a register, as before.
-        let r = layer.registerCount, firstRegister = r > 0 ? p - r : 1
-        return PrefixTokenSummary(
-            token: j, role: j < firstRegister ? "cls" : "register \(j - firstRegister + 1)", meanNorm: norm / count, normRatio: normRatio / count,
-            meanReceived: hasReceived ? received / count : nil, receivedRatio: hasReceived ? receivedRatio / count : nil,
-            topReceiverShare: hasReceived ? Double(top) / count : nil, criterionShare: Double(passes) / count)
     }
 }

@@ -41,7 +41,7 @@ public struct ReceivedAttentionThreshold: SinkDetector, Equatable {
             let total = received[(i * t)..<((i + 1) * t)].reduce(0.0) { $0 + Double($1) }
             if abs(total - Double(t)) > totalTolerance * Double(t) {
                 throw DetectionError.receivedNotColumnSums(
-                    source: layer.source, layer: layer.layer, image: i, total: total, expected: Double(t))
+                    source: layer.source, layer: layer.layer, image: layer.firstImage + i, total: total, expected: Double(t))
             }
         }
     }

@@ -9,11 +9,15 @@ import Foundation
 ///     let report = try SinkDetection.run(store: store, detector: RelativeNorm(k: 3))
 ///     print(report.table())
 ///
-/// Memory: one layer at a time — `[n, T]` norms, received attention and masks; hidden states
-/// `[n, T, D]` only for the methods that read them (massive, sinkdim). For the others the
-/// dimension ranking (`rankDimensions`) reads the hidden states one shard at a time, so peak
-/// memory does not grow with the number of images beyond those `[n, T]` arrays (4-5 bytes per
-/// token per layer: 1 MB per layer for 1,000 DINOv2-S images).
+/// Memory: layer by layer, and within a layer block by block (at most one shard file and about
+/// 32 MiB of f32 hidden states at a time, `forEachBlock`): every method runs on one block, its masks
+/// are appended to a `MaskSpool` (a hidden directory in the store, turned into mask files and one
+/// manifest update at the end), and the layer's summary is accumulated (`LayerDetection.Accumulator`).
+/// A method that needs a statistic over all images makes a first pass over the blocks: `norm --tau
+/// auto` collects the layer's patch norms for calibration (4 bytes a token, dropped before the second
+/// pass), `sinkdim` without dimensions counts per dimension the images that fire. What still grows with
+/// the images is per-token scalars of the current layer (9 bytes a patch token, for the exact medians
+/// and Spearman's ρ of the summary): about 2.3 MB per 1,000 DINOv2-S images.
 public enum SinkDetection {
     /// - Parameters:
     ///   - store: an open store.
@@ -30,6 +34,17 @@ public enum SinkDetection {
         store: StoreReader, detector: any SinkDetector, layers: [Int]? = nil, rankDimensions: Bool = true,
         write: Bool = true, progress: Bool = true
     ) throws -> DetectionReport {
+        try stream(
+            store: store, detector: detector, layers: layers, rankDimensions: rankDimensions, write: write, progress: progress,
+            blockImages: nil)
+    }
+
+    /// `run` with the block size in images given (nil: about `blockBytes` of hidden states), so tests
+    /// can split shards into several blocks.
+    static func stream(
+        store: StoreReader, detector: any SinkDetector, layers: [Int]?, rankDimensions: Bool, write: Bool, progress: Bool,
+        blockImages: Int?
+    ) throws -> DetectionReport {
         if detector.inputs.contains(.received), store.manifest.receivedLayers.isEmpty {
             throw DetectionError.noReceived(in: store, layer: layers?.first ?? store.layers.first ?? 0, method: detector.name)
         }
@@ -38,41 +53,62 @@ public enum SinkDetection {
             throw DetectionError.missingReceived(source: store.url.path, layer: store.layers.first ?? 0, method: detector.name)
         }
         let bar = ProgressBar(total: chosen.count, unit: "layers", label: "detect \(detector.name)", enabled: progress)
+        let spool = write ? try MaskSpool(store: store, method: detector.name) : nil
+        defer { spool?.discard() }
+        var summaries: [LayerDetection] = []
+        var parameters = detector.parameters
+        for l in chosen {
+            let summary = try detectLayer(
+                store: store, detector: detector, layer: l, rankDimensions: rankDimensions, spool: spool,
+                blockImages: blockImages ?? store.imagesFitting(bytes: blockBytes))
+            if summary.thresholdSource == "calibrated" || summary.thresholdSource == "none" {
+                parameters["tau.\(l)"] = summary.threshold.map { String(format: "%.6g", $0) } ?? "none"
+            }
+            summaries.append(summary)
+            bar.advance()
+        }
+        bar.finish()
+        try spool?.commit(parameters: parameters)
+        return DetectionReport(
+            store: store.url.path, method: detector.name, parameters: parameters, includePrefix: detector.includePrefix,
+            images: store.images.count, tokens: store.model.tokens, prefixTokens: store.model.prefixTokens,
+            writtenKeys: write ? chosen.map { "sink.\(detector.name).\($0)" } : [], layers: summaries,
+            registers: store.model.registers)
+    }
+
+    /// The whole-layer path `run` had before it streamed: each layer loaded at once. Kept for the test
+    /// that the streamed results equal it; not for big stores.
+    static func runInMemory(store: StoreReader, detector: any SinkDetector, layers: [Int]? = nil, rankDimensions: Bool = true) throws -> (DetectionReport, masks: [Int: [UInt8]]) {
+        let chosen = try resolve(layers ?? (detector.inputs.contains(.received) ? store.manifest.receivedLayers : nil), in: store)
         var summaries: [LayerDetection] = []
         var masks: [Int: [UInt8]] = [:]
         var parameters = detector.parameters
         for l in chosen {
             let readsHidden = detector.inputs.contains(.hidden)
-            let activations = try load(store: store, layer: l, hidden: readsHidden)
+            let activations = try load(store: store, layer: l, hidden: readsHidden || rankDimensions)
             let mask = try detector.detect(activations)
-            let streamed = rankDimensions && !readsHidden && mask.total > 0
-                ? try rankByShard(store: store, layer: l, mask: mask.values) : nil
             masks[l] = mask.values
-            let source: String
-            switch (detector, mask.threshold) {
-            case (is TopKNorm, _): source = "rank"
-            case (let d as NormThreshold, nil) where d.tau == .auto: source = "none"
-            case (let d as NormThreshold, _?) where d.tau == .auto: source = "calibrated"
-            default: source = "given"
-            }
+            let source = thresholdSource(detector, threshold: mask.threshold)
             if source == "calibrated" || source == "none" {
                 parameters["tau.\(l)"] = mask.threshold.map { String(format: "%.6g", $0) } ?? "none"
             }
-            summaries.append(try LayerDetection(
-                summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions,
-                rankedDimensions: streamed))
-            bar.advance()
+            summaries.append(try LayerDetection(summarizing: activations, mask: mask, thresholdSource: source, rankDimensions: rankDimensions))
         }
-        bar.finish()
-        var keys: [String] = []
-        if write {
-            try store.writeMasks(method: detector.name, parameters: parameters, masks: masks)
-            keys = chosen.map { "sink.\(detector.name).\($0)" }
-        }
-        return DetectionReport(
+        let report = DetectionReport(
             store: store.url.path, method: detector.name, parameters: parameters, includePrefix: detector.includePrefix,
             images: store.images.count, tokens: store.model.tokens, prefixTokens: store.model.prefixTokens,
-            writtenKeys: keys, layers: summaries, registers: store.model.registers)
+            writtenKeys: [], layers: summaries, registers: store.model.registers)
+        return (report, masks)
+    }
+
+    /// Where a layer's threshold came from: "rank" (top-k), "calibrated" / "none" (norm, tau auto), "given".
+    static func thresholdSource(_ detector: any SinkDetector, threshold: Double?) -> String {
+        switch (detector, threshold) {
+        case (is TopKNorm, _): return "rank"
+        case (let d as NormThreshold, nil) where d.tau == .auto: return "none"
+        case (let d as NormThreshold, _?) where d.tau == .auto: return "calibrated"
+        default: return "given"
+        }
     }
 
     /// Reads one layer of a store as detector input: norms always, received attention when the store
@@ -88,19 +124,8 @@ public enum SinkDetection {
             prefixTokens: model.prefixTokens, hidden: hidden ? try store.hidden(layer: l) : nil,
             norms: try store.norms(layer: l), received: received, source: store.url.path)
         activations.registers = model.registers
+        activations.attention = model.attention(ofLayer: l)
         return activations
-    }
-
-    /// The top-5 sink dimensions of `layer` (as `SinkDimensionDiscovery.rank` finds them), reading
-    /// the hidden states one shard at a time. `mask` is `[n, T]` over the whole store.
-    static func rankByShard(store: StoreReader, layer: Int, mask: [UInt8]) throws -> [SinkDimensionDiscovery.RankedDimension] {
-        let model = store.model, t = model.tokens
-        var sums = SinkDimensionDiscovery.Sums(hiddenSize: model.hiddenSize)
-        try store.forEachShard { shard in
-            let rows = (shard.imageRange.lowerBound * t)..<(shard.imageRange.upperBound * t)
-            sums.add(hidden: try shard.hidden(layer: layer), mask: mask[rows], tokenCount: t, prefixTokens: model.prefixTokens)
-        }
-        return sums.ranked(layer: layer, top: 5).top
     }
 
     /// The requested layers (all captured when nil), each checked against the store.

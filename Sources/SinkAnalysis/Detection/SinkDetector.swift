@@ -18,12 +18,20 @@ public struct SinkCriterion: Sendable {
     public var calibration: NormCalibration.Result?
     public var dimensions: [DimensionHit]
     public var notes: [String]
+    /// Store indices of images whose k-th and (k+1)-th ranked values tie (rank methods), kept as
+    /// numbers so a layer read shard by shard gets one note listing all of them.
+    public var tiedImages: [Int]
     public init(
         passes: [UInt8], threshold: Double? = nil, calibration: NormCalibration.Result? = nil,
-        dimensions: [DimensionHit] = [], notes: [String] = []
+        dimensions: [DimensionHit] = [], notes: [String] = [], tiedImages: [Int] = []
     ) {
         self.passes = passes; self.threshold = threshold; self.calibration = calibration
-        self.dimensions = dimensions; self.notes = notes
+        self.dimensions = dimensions; self.notes = notes; self.tiedImages = tiedImages
+    }
+
+    /// The note for images whose k-th and (k+1)-th values tie.
+    static func tieNote(layer: Int, images: [Int]) -> String {
+        "Layer \(layer): the k-th and (k+1)-th norms tie in images \(images); ties went to the lower token index."
     }
 }
 
@@ -52,6 +60,14 @@ extension SinkDetector {
     /// - Returns: the `[n, T]` mask, prefix tokens zeroed unless `includePrefix`, and the prefix verdicts.
     /// - Throws: `DetectionError` for a missing input, a NaN or infinity, or a parameter out of range.
     public func detect(_ layer: LayerActivations) throws -> SinkMask {
+        var (mask, tied) = try detectBlock(layer)
+        if !tied.isEmpty { mask.notes.append(SinkCriterion.tieNote(layer: layer.layer, images: tied)) }
+        return mask
+    }
+
+    /// `detect` on one block of a layer's images (e.g. one shard), with the tied images as numbers
+    /// instead of a note, so the caller can join the blocks' ties into one note.
+    func detectBlock(_ layer: LayerActivations) throws -> (mask: SinkMask, tiedImages: [Int]) {
         try layer.validate(for: inputs, method: name)
         var c = try criterion(layer)
         let (n, t, p) = (layer.imageCount, layer.tokenCount, layer.prefixCount)
@@ -62,9 +78,10 @@ extension SinkDetector {
                 if !includePrefix { c.passes[i * t + j] = 0 }
             }
         }
-        return SinkMask(
+        let mask = SinkMask(
             imageCount: n, tokenCount: t, prefixTokens: p, values: c.passes, prefixPasses: prefix,
             threshold: c.threshold, calibration: c.calibration, dimensions: c.dimensions, notes: c.notes)
+        return (mask, c.tiedImages)
     }
 }
 

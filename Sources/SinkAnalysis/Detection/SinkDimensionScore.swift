@@ -39,19 +39,7 @@ public struct SinkDimensionScore: SinkDetector, Equatable {
 
     public func criterion(_ layer: LayerActivations) throws -> SinkCriterion {
         let d = layer.hiddenSize
-        let bound = Double(d).squareRoot()
-        guard tau.isFinite, tau > 0 else {
-            throw DetectionError.invalidParameter(method: name, name: "tau", value: "\(tau)", expected: "a finite score > 0")
-        }
-        guard tau < bound else { throw DetectionError.unreachableScore(method: name, tau: tau, bound: bound, hiddenSize: d) }
-        if let dims = dimensions, let bad = dims.first(where: { $0 < 0 || $0 >= d }) {
-            throw DetectionError.invalidParameter(
-                method: name, name: "dimensions", value: "\(bad)", expected: "a dimension index in 0..<\(d)")
-        }
-        guard discoveryImageShare > 0, discoveryImageShare <= 1 else {
-            throw DetectionError.invalidParameter(
-                method: name, name: "discovery_image_share", value: "\(discoveryImageShare)", expected: "in (0, 1]")
-        }
+        try checkParameters(hiddenSize: d)
         let ratios = scaledMagnitudes(layer)   // [n*T, D] |x_d| / RMS(x)
         let chosen = dimensions ?? discover(ratios, layer: layer)
         let rows = layer.imageCount * layer.tokenCount
@@ -65,13 +53,33 @@ public struct SinkDimensionScore: SinkDetector, Equatable {
             }
         }
         var notes: [String] = []
-        if dimensions == nil {
-            notes.append(chosen.isEmpty
-                ? "Layer \(layer.layer): no dimension has |x_d| / RMS(x) > \(parameterText(tau)) in enough images, so there are no sink dimensions and no sinks."
-                : "Layer \(layer.layer): discovered sink dimensions \(chosen).")
-        }
+        if dimensions == nil { notes.append(discoveryNote(layer: layer.layer, chosen: chosen)) }
         let dims = chosen.sorted().map { DimensionHit(dimension: $0, tokens: hits[$0]?.tokens ?? 0, peak: hits[$0]?.peak ?? 0) }
         return SinkCriterion(passes: passes, threshold: tau, dimensions: dims, notes: notes)
+    }
+
+    /// Checks tau, the given dimensions and the discovery share against the hidden size D.
+    func checkParameters(hiddenSize d: Int) throws {
+        let bound = Double(d).squareRoot()
+        guard tau.isFinite, tau > 0 else {
+            throw DetectionError.invalidParameter(method: name, name: "tau", value: "\(tau)", expected: "a finite score > 0")
+        }
+        guard tau < bound else { throw DetectionError.unreachableScore(method: name, tau: tau, bound: bound, hiddenSize: d) }
+        if let dims = dimensions, let bad = dims.first(where: { $0 < 0 || $0 >= d }) {
+            throw DetectionError.invalidParameter(
+                method: name, name: "dimensions", value: "\(bad)", expected: "a dimension index in 0..<\(d)")
+        }
+        guard discoveryImageShare > 0, discoveryImageShare <= 1 else {
+            throw DetectionError.invalidParameter(
+                method: name, name: "discovery_image_share", value: "\(discoveryImageShare)", expected: "in (0, 1]")
+        }
+    }
+
+    /// The note `criterion` adds when it discovered the dimensions itself.
+    func discoveryNote(layer: Int, chosen: [Int]) -> String {
+        chosen.isEmpty
+            ? "Layer \(layer): no dimension has |x_d| / RMS(x) > \(parameterText(tau)) in enough images, so there are no sink dimensions and no sinks."
+            : "Layer \(layer): discovered sink dimensions \(chosen)."
     }
 
     /// `[n*T, D]` |x_d| / RMS(x) per token; an all-zero token scores 0 everywhere.
@@ -90,6 +98,12 @@ public struct SinkDimensionScore: SinkDetector, Equatable {
 
     /// Dimensions that exceed tau at some token in at least `discoveryImageShare` of the images.
     func discover(_ ratios: [Float], layer: LayerActivations) -> [Int] {
+        chosen(imagesPerDimension: imagesPerDimension(ratios, layer: layer), imageCount: layer.imageCount)
+    }
+
+    /// `[D]` how many of the layer's images have a token with |x_d| / RMS(x) > tau, per dimension;
+    /// blocks of images add up.
+    func imagesPerDimension(_ ratios: [Float], layer: LayerActivations) -> [Int] {
         let d = layer.hiddenSize, t = layer.tokenCount
         var imagesPerDim = [Int](repeating: 0, count: d)
         for i in 0..<layer.imageCount {
@@ -100,7 +114,13 @@ public struct SinkDimensionScore: SinkDetector, Equatable {
             }
             for c in 0..<d where fired[c] { imagesPerDim[c] += 1 }
         }
-        let needed = Int((discoveryImageShare * Double(layer.imageCount)).rounded(.up))
+        return imagesPerDim
+    }
+
+    /// The dimensions counted in at least `discoveryImageShare` of `imageCount` images.
+    func chosen(imagesPerDimension imagesPerDim: [Int], imageCount: Int) -> [Int] {
+        let d = imagesPerDim.count
+        let needed = Int((discoveryImageShare * Double(imageCount)).rounded(.up))
         return (0..<d).filter { imagesPerDim[$0] >= max(needed, 1) }
     }
 }

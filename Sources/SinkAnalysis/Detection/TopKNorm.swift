@@ -30,9 +30,9 @@ public struct TopKNorm: SinkDetector, Equatable {
             let row = Array(layer.norms(image: i))
             let order = candidates.sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }
             guard row[order[0]] != row[order[order.count - 1]] else {
-                throw DetectionError.constantNorms(source: layer.source, layer: layer.layer, image: i)
+                throw DetectionError.constantNorms(source: layer.source, layer: layer.layer, image: layer.firstImage + i)
             }
-            if row[order[k - 1]] == row[order[k]] { tiedImages.append(i) }
+            if row[order[k - 1]] == row[order[k]] { tiedImages.append(layer.firstImage + i) }
             for j in order.prefix(k) { passes[i * t + j] = 1 }
             if !includePrefix {
                 // A prefix token "passes" when it would enter the top-k (it wins ties by its lower index).
@@ -40,11 +40,6 @@ public struct TopKNorm: SinkDetector, Equatable {
                 for j in 0..<p where row[j] >= kth { passes[i * t + j] = 1 }
             }
         }
-        var notes: [String] = []
-        if !tiedImages.isEmpty {
-            notes.append(
-                "Layer \(layer.layer): the k-th and (k+1)-th norms tie in images \(tiedImages); ties went to the lower token index.")
-        }
-        return SinkCriterion(passes: passes, notes: notes)
+        return SinkCriterion(passes: passes, tiedImages: tiedImages)
     }
 }

@@ -109,13 +109,14 @@ public enum PathwayAnalysis {
     /// Runs `detector` on the ViT layer (all T tokens, so relative and calibrated thresholds see
     /// what `detect` sees) and keeps the P patch tokens that the LVLM feeds to its LLM.
     public static func vitSinks(store: StoreReader, layer: Int, detector: any SinkDetector) throws -> ViTSinks {
-        let activations = try SinkDetection.load(store: store, layer: layer, hidden: detector.inputs.contains(.hidden))
-        let mask = try detector.detect(activations)
-        let t = activations.tokenCount, prefix = activations.prefixCount
+        // The layer is read block by block (hidden states of massive / sinkdim never whole).
+        let mask = try SinkDetection.mask(store: store, detector: detector, layer: layer)
+        let all = try store.norms(layer: layer)
+        let t = store.model.tokens, prefix = min(max(store.model.prefixTokens, 0), t)
         var values: [UInt8] = [], norms: [Float] = []
-        for i in 0..<activations.imageCount {
+        for i in 0..<store.images.count {
             values += mask.values[(i * t + prefix)..<((i + 1) * t)]
-            norms += activations.norms[(i * t + prefix)..<((i + 1) * t)]
+            norms += all[(i * t + prefix)..<((i + 1) * t)]
         }
         return ViTSinks(mask: values, norms: norms, threshold: mask.threshold, notes: mask.notes)
     }

@@ -48,10 +48,14 @@ public enum SinkRelations {
         store: StoreReader, method: String, layers: [Int]? = nil, discovery: SinkDimensionDiscovery = SinkDimensionDiscovery()
     ) throws -> SinkDimensionDiscovery.Report {
         let model = store.model
+        // Block by block: the same sums in the same order as ranking the whole layer at once.
         let perLayer = try maskLayers(store, method, layers).map { l in
-            try discovery.rank(
-                layer: l, hidden: try store.hidden(layer: l), mask: try store.mask(method: method, layer: l),
-                tokenCount: model.tokens, hiddenSize: model.hiddenSize, prefixTokens: model.prefixTokens)
+            var sums = SinkDimensionDiscovery.Sums(hiddenSize: model.hiddenSize)
+            try store.forEachBlock(maxImages: store.imagesFitting(bytes: SinkDetection.blockBytes)) { block in
+                sums.add(hidden: try block.hidden(layer: l), mask: try block.mask(method: method, layer: l)[...],
+                         tokenCount: model.tokens, prefixTokens: model.prefixTokens)
+            }
+            return sums.ranked(layer: l, top: discovery.top)
         }
         return discovery.summarize(method: method, perLayer)
     }

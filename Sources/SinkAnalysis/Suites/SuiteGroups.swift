@@ -74,13 +74,13 @@ public struct SuiteDetection: Sendable, Equatable, Codable {
 }
 
 /// Sink masks of one layer for every detector of a suite, from the store when it holds masks of
-/// the same method and parameters at that layer, else detected in memory.
+/// the same method and parameters at that layer, else detected for this run ("memory": not
+/// written), reading the layer block by block (`SinkDetection.mask`).
 enum SuiteMasks {
     /// - Returns: mask key → `[N, T]`, and what each mask is.
     static func layer(_ layer: Int, bindings: [GroupBinding], store: StoreReader) throws -> ([String: [UInt8]], [SuiteDetection]) {
         var masks: [String: [UInt8]] = [:]
         var info: [SuiteDetection] = []
-        var activations: LayerActivations?
         let (n, t) = (store.images.count, store.model.tokens)
         for b in bindings {
             guard let detector = b.detector, let key = b.maskKey, masks[key] == nil else { continue }
@@ -96,11 +96,8 @@ enum SuiteMasks {
                 values = [UInt8](repeating: 0, count: n * t)
                 entry.notes.append("layer \(layer) has no received attention (the embedding output has no attention), so no \(detector.name) sinks")
             } else {
-                let needsHidden = detector.inputs.contains(.hidden)
-                if activations == nil || (needsHidden && activations?.hidden == nil) {
-                    activations = try SinkDetection.load(store: store, layer: layer, hidden: needsHidden)
-                }
-                let mask = try detector.detect(activations!)
+                // Block by block: the same mask as detecting on the whole layer, without holding it.
+                let mask = try SinkDetection.mask(store: store, detector: detector, layer: layer)
                 values = mask.values
                 entry.threshold = mask.threshold
                 entry.notes += mask.notes

@@ -17,18 +17,20 @@ struct BenchExtractCommand: ParsableCommand {
             50 and 200 images and its peak resident memory is printed: it should not grow. \
             Needs python3 with numpy, onnx and onnxruntime, and a release build.
 
-            --model times any other model extract opens (a tower or an LVLM folder: images/s of \
-            SinkScope alone, since the onnxruntime side exists only for the built-in backbone, and \
-            the peak memory of extracting from that folder).
-
-            Examples:
+            Example:
               .build/release/sinkscope bench extract --threads 2 --images 32 --rounds 3
-              .build/release/sinkscope bench extract --model ~/models/llava-1.5-7b-hf \\
-                --images 8 --batch 4 --rounds 2 --memory 8
+              .build/release/sinkscope bench extract --model models/qwen2.5-vl-3b-tower \\
+                --image-size 448x448 --attention --no-onnxruntime --images 4 --rounds 1 --memory 4
             """)
 
-    @Option(help: "dinov2-small (built in) or a model folder extract opens; onnxruntime runs only for the built-in.")
+    @Option(help: "dinov2-small (built in; the only model compared with onnxruntime) or a model folder to time alone.")
     var model: String = ModelResolver.builtInName
+
+    @Option(help: ArgumentHelp("One input size for every image, as extract --image-size (e.g. 448x448).", valueName: "HxW"))
+    var imageSize: InputSize?
+
+    @Flag(help: "Also capture received attention (and a merger's output) in the timed forwards, as extract --attention.")
+    var attention = false
 
     @Option(help: "Images per timing round.")
     var images: Int = 32
@@ -68,7 +70,10 @@ struct BenchExtractCommand: ParsableCommand {
             throw ValidationError("--images, --batch, --threads and --rounds must be at least 1.")
         }
         guard memoryCounts != nil else { throw ValidationError("--memory must be comma-separated image counts such as 50,200; got '\(memory)'.") }
-        if !noOnnxruntime, model == ModelResolver.builtInName, !FileManager.default.fileExists(atPath: script) {
+        if !noOnnxruntime, model != ModelResolver.builtInName {
+            throw ValidationError("onnxruntime is compared only on the built-in \(ModelResolver.builtInName); add --no-onnxruntime to time \(model) alone.")
+        }
+        if !noOnnxruntime, !FileManager.default.fileExists(atPath: script) {
             throw ValidationError("the onnxruntime script \(script) does not exist; run from the repository root, pass --script, or use --no-onnxruntime.")
         }
     }
@@ -83,11 +88,13 @@ struct BenchExtractCommand: ParsableCommand {
         let resolver = ModelResolver(cache: EnvironmentSettings.cache)
         var options = ExtractBenchmark.Options(photos: photos.map { URL(fileURLWithPath: $0) } ?? resolver.cache.appendingPathComponent("photos"))
         options.model = model
+        options.imageSize = imageSize
+        options.attention = attention
         options.images = images
         options.batch = batch
         options.threads = threads
         options.rounds = rounds
-        options.script = noOnnxruntime || model != ModelResolver.builtInName ? nil : URL(fileURLWithPath: script)
+        options.script = noOnnxruntime ? nil : URL(fileURLWithPath: script)
         options.python = python
         options.executable = noMemory ? nil : Bundle.main.executableURL
         options.memoryCounts = memoryCounts ?? []

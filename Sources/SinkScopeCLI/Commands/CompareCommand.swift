@@ -15,10 +15,16 @@ struct CompareCommand: ParsableCommand {
             token by token when the token layouts agree, else one mean token per image; sink counts are \
             shown side by side.
 
+            When one of the two stores was written by sinkscope intervene (it has effects.json), the \
+            other is taken as the clean run and the page opens with the intervention's per-layer effect \
+            curves and --gallery images before and after: norm and received-attention heatmaps of the \
+            same image side by side, each pair on one colour scale.
+
             Examples:
               sinkscope compare --store /tmp/photos-store --out /tmp/photos-compare
               sinkscope compare --store /tmp/dinov2-s --store /tmp/dinov2-b \\
                 --layers 0,4,8,12 --out /tmp/s-vs-b
+              sinkscope compare --store runs/clean --store runs/cls-knockout --gallery 3 --out runs/knockout-compare
             """)
 
     @Option(help: "A store; give --store twice to compare two stores.")
@@ -36,6 +42,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Tokens sampled for CKA.")
     var ckaTokens: Int = 1024
 
+    @Option(help: "Images shown before and after when one store is an intervened run (0 switches them off).")
+    var gallery: Int = 2
+
     @Option(help: "Seed of every subsample.")
     var seed: UInt64 = 0
 
@@ -52,6 +61,7 @@ struct CompareCommand: ParsableCommand {
         c.sampleImages = sampleImages
         c.ckaTokens = ckaTokens
         c.seed = seed
+        c.galleryImages = gallery
         c.progress = outputOptions.progress
         return c
     }

@@ -22,6 +22,7 @@ extension CaptureRequest {
     func union(_ other: CaptureRequest) -> CaptureRequest {
         CaptureRequest(
             hiddenLayers: hiddenLayers.union(other.hiddenLayers), received: received || other.received,
-            attentionLayers: attentionLayers.union(other.attentionLayers), finalLayerNorm: finalLayerNorm || other.finalLayerNorm)
+            attentionLayers: attentionLayers.union(other.attentionLayers), finalLayerNorm: finalLayerNorm || other.finalLayerNorm,
+            merged: merged || other.merged)
     }
 }

@@ -62,6 +62,10 @@ public enum Extractor {
             url: config.output, model: info, layers: layers, hiddenDType: config.hiddenDType, imagesPerShard: perShard,
             keepAttention: config.keepAttention, preprocessing: preprocessing, resume: true)
 
+        if let merger = model.merger, writer.imageCount == 0 || writer.mergedShape != nil {
+            // What the LLM receives, stored as `merged` [n, M, D_llm] (a store extracted before this existed keeps none).
+            writer.mergedShape = MergedTokens(tokens: info.grid[0] / merger.merge * (info.grid[1] / merger.merge), hiddenSize: merger.fc2.outputs)
+        }
         if existed { try checkShardResume(writer.shardOrigin, origin, store: config.output) }
         writer.shardOrigin = origin
 
@@ -69,7 +73,7 @@ public enum Extractor {
         let pending = entries.filter { !stored.contains($0.id) }
         let capture = CaptureRequest(
             hiddenLayers: Set(layers), received: config.receivedAttention,
-            attentionLayers: config.keepAttention ? Set(1...spec.layers) : [])
+            attentionLayers: config.keepAttention ? Set(1...spec.layers) : [], merged: writer.mergedShape != nil)
         let runCapture = config.intervention.map { capture.union($0.intervenedCapture) } ?? capture
         let bar = ProgressBar(total: pending.count, unit: "images", label: "extract", enabled: config.progress)
         var skipped: [SkippedImage] = []
@@ -108,10 +112,12 @@ public enum Extractor {
                     threads: config.threads, hooks: hooks)
                 try config.intervention?.observe(batch: good, clean: clean, intervened: captures)
                 for (entry, c) in zip(good, captures) {
-                    try writer.append(ImageActivations(
+                    var activations = ImageActivations(
                         image: entry, hidden: runCapture == capture ? c.hidden : c.hidden.filter { capture.hiddenLayers.contains($0.key) },
                         received: config.receivedAttention ? c.received : nil,
-                        attention: config.keepAttention ? c.attention : nil))
+                        attention: config.keepAttention ? c.attention : nil)
+                    activations.merged = capture.merged ? c.merged : nil
+                    try writer.append(activations)
                 }
                 extracted += good.count
                 sinceCommit += good.count

@@ -62,6 +62,8 @@ extension Extractor {
                 preprocessor.imageStd = [0.229, 0.224, 0.225]
                 preprocessor.source = "defaults:dinov3_vit"
             }
+            // DINOv3ViTImageProcessor is torchvision-backed: it resizes the float image, unrounded.
+            preprocessor.resizeInFloat = true
         } else {
             // The LVLM's processor, not the tower's: LLaVA-NeXT squashes its base image, OneVision uses SigLIP's.
             preprocessor = try Preprocessor.tower(

@@ -69,6 +69,8 @@ public struct ModelFolder: Sendable {
                 throw ModelError.badConfig(path: path, reason: "a field has the wrong type (\(error))")
             }
         }
+        try Self.refuseNotYetRun(modelType: modelType, visionType: (object["vision_config"] as? [String: Any])?["model_type"] as? String,
+                                 path: path)
         var towerType = modelType, tower = object
         // Qwen2.5-VL's LVLM folder keeps its tower under `visual.`; the family finds that prefix itself.
         let qwen = modelType == "qwen2_5_vl"

@@ -29,7 +29,7 @@ public struct InterventionSummary: Codable, Sendable {
     public var effects: InterventionEffects
     public var effectsFile: String
 
-    /// A few lines for a terminal: the extraction summary, then per layer the cosines.
+    /// A few lines for a terminal: the extraction summary, per layer the cosines, then the findings.
     public var text: String {
         var lines = [extraction.text, "effects: \(effectsFile)", "layer  cls_cos  pooled_cos  patches_cos  selected_norm"]
         for e in effects.layers {
@@ -38,6 +38,9 @@ public struct InterventionSummary: Codable, Sendable {
                                 e.selectedNorm.map { String(format: "%.1f → %.1f", $0.clean, $0.intervened) } ?? "-"))
         }
         lines.append(String(format: "final output: relative change %.4f", effects.final.relativeChange))
+        // The same sentences the report's Intervention section shows, written from these numbers.
+        lines.append("findings:")
+        lines += effects.findings.map { "  - " + $0 }
         return lines.joined(separator: "\n")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 // Shape letters: n images, T tokens, D hidden, L blocks; l a store layer (0 = embeddings).
 
-/// `effects.json`: how the intervened run differs from the clean run, per layer, averaged over images.
+/// `effects.json` (beside a store's manifest, written by `sinkscope intervene`): how the intervened run differs from the clean run, per layer, averaged over images.
 /// Cosines are between the clean and the intervened vector of the same token (1 = unchanged).
 public struct InterventionEffects: Codable, Sendable, Equatable {
     public var model: String
@@ -14,6 +14,11 @@ public struct InterventionEffects: Codable, Sendable, Equatable {
     public var layers: [LayerEffect]
     /// The final output (HF `last_hidden_state`: the final norm, or hidden.L without one).
     public var final: OutputEffect
+
+    public init(model: String, intervention: String, tokens: String, at: [Int], images: Int, layers: [LayerEffect], final: OutputEffect) {
+        self.model = model; self.intervention = intervention; self.tokens = tokens; self.at = at
+        self.images = images; self.layers = layers; self.final = final
+    }
 
     public struct LayerEffect: Codable, Sendable, Equatable {
         public var layer: Int
@@ -31,11 +36,21 @@ public struct InterventionEffects: Codable, Sendable, Equatable {
         public var selectedNorm: Change?
         /// Attention received (head-mean column sums, summed over the group's tokens, per image), layers ≥ 1.
         public var attention: AttentionShift?
+
+        public init(layer: Int, clsCosine: Double?, pooledCosine: Double, otherPatchesCosine: Double, selectedCosine: Double?,
+                    medianPatchNorm: Change, p99PatchNorm: Change, maxPatchNorm: Change, selectedNorm: Change?, attention: AttentionShift?) {
+            self.layer = layer; self.clsCosine = clsCosine; self.pooledCosine = pooledCosine
+            self.otherPatchesCosine = otherPatchesCosine; self.selectedCosine = selectedCosine
+            self.medianPatchNorm = medianPatchNorm; self.p99PatchNorm = p99PatchNorm; self.maxPatchNorm = maxPatchNorm
+            self.selectedNorm = selectedNorm; self.attention = attention
+        }
     }
 
     public struct Change: Codable, Sendable, Equatable {
         public var clean: Double
         public var intervened: Double
+
+        public init(clean: Double, intervened: Double) { self.clean = clean; self.intervened = intervened }
     }
 
     /// Where the attention the selected tokens lost went: the received attention of each group,
@@ -54,41 +69,22 @@ public struct InterventionEffects: Codable, Sendable, Equatable {
         public var toRegisters: Double?
         public var toOtherSinks: Double
         public var toOrdinaryPatches: Double
+
+        public init(selected: Change, cls: Change?, registers: Change?, otherSinks: Change, ordinaryPatches: Change, freed: Double,
+                    toCls: Double?, toRegisters: Double?, toOtherSinks: Double, toOrdinaryPatches: Double) {
+            self.selected = selected; self.cls = cls; self.registers = registers; self.otherSinks = otherSinks
+            self.ordinaryPatches = ordinaryPatches; self.freed = freed; self.toCls = toCls; self.toRegisters = toRegisters
+            self.toOtherSinks = toOtherSinks; self.toOrdinaryPatches = toOrdinaryPatches
+        }
     }
 
     public struct OutputEffect: Codable, Sendable, Equatable {
         public var clsCosine: Double?
         public var pooledCosine: Double
         public var relativeChange: Double
+
+        public init(clsCosine: Double?, pooledCosine: Double, relativeChange: Double) {
+            self.clsCosine = clsCosine; self.pooledCosine = pooledCosine; self.relativeChange = relativeChange
+        }
     }
-}
-
-/// Cosine of two vectors of length `d` (1 when both are zero, 0 when one is).
-func cosine(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Double {
-    var ab = 0.0, aa = 0.0, bb = 0.0
-    for c in 0..<d {
-        let x = Double(a[c]), y = Double(b[c])
-        ab += x * y; aa += x * x; bb += y * y
-    }
-    if aa == 0 && bb == 0 { return 1 }
-    if aa == 0 || bb == 0 { return 0 }
-    return ab / (aa.squareRoot() * bb.squareRoot())
-}
-
-func cosine(_ a: [Float], _ b: [Float]) -> Double {
-    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in cosine(pa.baseAddress!, pb.baseAddress!, a.count) } }
-}
-
-/// Mean of rows `rows` of a [T, D] array.
-func meanRow(_ x: [Float], rows: Range<Int>, width d: Int) -> [Float] {
-    var m = [Double](repeating: 0, count: d)
-    for r in rows { for c in 0..<d { m[c] += Double(x[r * d + c]) } }
-    return m.map { Float($0 / Double(max(rows.count, 1))) }
-}
-
-/// The q-quantile (0...1) of values, by nearest rank on the sorted values.
-func quantile(_ values: [Float], _ q: Double) -> Double {
-    let s = values.sorted()
-    guard !s.isEmpty else { return .nan }
-    return Double(s[min(s.count - 1, Int((q * Double(s.count - 1)).rounded()))])
 }
