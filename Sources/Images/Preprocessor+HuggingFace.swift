@@ -98,13 +98,19 @@ extension Preprocessor {
     ///   `size` form other than `shortest_edge` or `height`/`width`, NEAREST resampling,
     ///   non-positive sizes or std, or mean/std without 1 or 3 values.
     public static func huggingFace(json data: Data, source: String, architecture: Architecture) throws -> Preprocessor {
+        try huggingFace(json: data, source: source, over: defaults(for: architecture), intSizeIsSquare: architecture.intSizeIsSquare)
+    }
+
+    /// Reads an HF image-processor config over `base`, whose settings stand for fields the file lacks;
+    /// `intSizeIsSquare` says how a bare integer `size` reads (HF's `default_to_square`).
+    static func huggingFace(json data: Data, source: String, over base: Preprocessor, intSizeIsSquare: Bool) throws -> Preprocessor {
         func bad(_ field: String, _ problem: String) -> ImageError {
             .badPreprocessorConfig(path: source, field: field, problem: problem)
         }
         guard let parsed = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let dict) = parsed else {
             throw bad("(file)", "is not a JSON object")
         }
-        var p = defaults(for: architecture)
+        var p = base
         p.source = source
         func value(_ key: String) -> JSONValue? {
             guard let v = dict[key], v != .null else { return nil }
@@ -141,7 +147,7 @@ extension Preprocessor {
         }
 
         p.doResize = try bool("do_resize") ?? p.doResize
-        p.size = try size("size", intIsSquare: architecture.intSizeIsSquare) ?? p.size
+        p.size = try size("size", intIsSquare: intSizeIsSquare) ?? p.size
         if let v = value("resample") {
             guard let code = v.positiveInt(limit: 5), let f = ResampleFilter(rawValue: code) else {
                 throw bad("resample", "must be a PIL filter code 1 (lanczos), 2 (bilinear), 3 (bicubic), 4 (box) or 5 (hamming), found \(v)")

@@ -58,7 +58,8 @@ enum PlantedStore {
     }
 
     /// Writes the store; `attention: false` leaves out received attention, `sinks: false` the planted sinks.
-    static func write(to url: URL, attention: Bool = true, sinks planted: Bool = true) throws {
+    /// `model` may differ from `Self.model` in what does not change the tensors (name, `lvlm`).
+    static func write(to url: URL, attention: Bool = true, sinks planted: Bool = true, model: ModelInfo = PlantedStore.model) throws {
         let picture = url.deletingLastPathComponent().appendingPathComponent("planted-\(UUID().uuidString.prefix(6)).png")
         try Data(try testPNG()).write(to: picture)
         let writer = try StoreWriter(url: url, model: model, layers: Array(0...4), hiddenDType: .f32, imagesPerShard: 3,

@@ -34,6 +34,15 @@ public struct LVLMTowerInfo: Codable, Sendable, Equatable {
         self.tokensPassed = tokensPassed
     }
 
+    /// One sentence without its full stop, for pathway notes and reports: "the LLM of llava sees layer 23
+    /// (HF hidden_states[-2]), select default (CLS dropped), no token merge, 576 tokens per image".
+    public var sentence: String {
+        let hf = featureSource == "last_hidden_state" ? "HF last_hidden_state" : "HF " + featureSource
+        let select = selectStrategy == "default" ? "default (CLS dropped)" : selectStrategy == "full" ? "full (every token kept)" : selectStrategy
+        return "the LLM of \(family) sees layer \(layer) (\(hf)), select \(select), "
+            + (tokenMerge.map { "merge \($0)" } ?? "no token merge") + ", \(tokensPassed) tokens per image"
+    }
+
     enum CodingKeys: String, CodingKey {
         case family, layer
         case featureSource = "feature_source"

@@ -88,6 +88,7 @@ public struct StoreSummary: Sendable, Codable, Equatable {
             "masks: \(masks.isEmpty ? "none" : masks.keys.sorted().map { "\($0) (layers \(list(masks[$0]!)))" }.joined(separator: "; "))",
             "tensors:",
         ]
+        if let tower = model.lvlm { lines.insert("LVLM tower: \(tower.sentence)", at: 2) }
         let width = tensors.map(\.name.count).max() ?? 0
         for t in tensors {
             lines.append("  " + padded(t.name, width) + "  " + padded(t.dtype, 4) + " [" + t.shape.map(String.init).joined(separator: ", ") + "]")

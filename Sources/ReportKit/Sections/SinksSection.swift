@@ -9,7 +9,7 @@ extension ReportContext {
         let rows = results.map { r -> [String] in
             let d = r.detection, cls = d.cls
             let reg = analysis.registers == 0 ? [] : [Format.times(d.registers?.normRatio), Format.times(d.registers?.receivedRatio)]
-            return ["\(r.layer)", thresholdText(r), r.calibration.hasSeparateMode ? "yes" : "no", "\(d.sinks.total)",
+            return [layerLabel(r.layer), thresholdText(r), r.calibration.hasSeparateMode ? "yes" : "no", "\(d.sinks.total)",
                     Format.fixed(d.sinks.meanPerImage), "\(d.sinks.minPerImage)", "\(d.sinks.maxPerImage)",
                     "\(d.sinks.imagesWithSinks)", Format.num(d.otherNormMedian), Format.times(d.normRatio),
                     Format.times(d.receivedRatio), Format.times(cls?.normRatio), Format.times(cls?.receivedRatio),
@@ -29,6 +29,7 @@ extension ReportContext {
                 + (k == 0 ? "." : "; the same two ratios for the \(k) register token\(k == 1 ? "" : "s") (designed sinks, Darcet et al.), "
                     + "averaged over the registers. Registers are reported beside CLS and never counted among the patch tokens."))
         var body = table.html
+        if let note = llmLayerNote { body = body + note }
         let notes = results.compactMap(\.maskNote) + [windowedNote].compactMap { $0 }
         for note in notes { body = body + .paragraph(note, class: "note") }
         if results.count >= 2 {
@@ -70,6 +71,8 @@ extension ReportContext {
         }
         let positive = series.flatMap(\.y).filter { $0.isFinite && $0 > 0 }
         let useLog = (positive.max() ?? 1) / max(positive.min() ?? 1, 1e-12) > 20
+        let llmLine = llmLayerSeries(over: series, positiveOnly: useLog)
+        if let llmLine { series.append(llmLine) }
         var chart = try LineChart(
             series: series, title: "Token norms by layer", xAxis: Axis("layer", integerTicks: true),
             yAxis: Axis("L2 norm" + (useLog ? " (log)" : ""), log: useLog), legend: .upperLeft, style: figures.style(640, 380))
@@ -77,7 +80,8 @@ extension ReportContext {
         return try figures.add(chart, name: "norms-by-layer", alt: "Line chart of token norms by layer",
                                caption: "Median L2 norm of the sinks and of the other patch tokens, and the mean CLS norm"
                                 + (analysis.registers > 0 ? " and mean register norm" : "") + ", at each layer"
-                                + (useLog ? " (log scale)." : ".") + windowedCaption,
+                                + (useLog ? " (log scale)" : "")
+                                + (llmLine == nil ? "." : "; the dashed vertical line marks the layer the LLM sees.") + windowedCaption,
                                data: "detection.layers[].sinkNormMedian, otherNormMedian, prefix[0].meanNorm"
                                 + (analysis.registers > 0 ? ", registers.meanNorm" : ""))
     }

@@ -71,6 +71,10 @@ public enum PathwayAnalysis {
         let words = try DecodedGallery.build(store: store, groups: groups, map: map, layer: config.decodedLayer, count: config.wordImages,
                                              tokensPerGroup: config.wordTokens)
         var notes = vit.notes
+        if let tower = store.model.lvlm {
+            notes.insert("Tower extraction: \(tower.sentence)"
+                + (tower.layer == info.visionLayer ? "." : "; this pathway reads layer \(info.visionLayer), the dump's vision layer."), at: 0)
+        }
         if vit.mask.allSatisfy({ $0 == 0 }) {
             notes.append("No ViT sinks by \(config.vitDetector.name) on layer \(info.visionLayer): the ViT-sink shares and ratios are undefined ('-').")
         }

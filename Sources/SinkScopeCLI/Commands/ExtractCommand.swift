@@ -9,13 +9,26 @@ import VisionModels
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Run a ViT (DINOv2, CLIP vision, ViT) over images and store every layer's tokens.",
+        abstract: "Run a ViT (DINOv2, CLIP, SigLIP, InternViT, ... or an LVLM's vision tower) over images and store every layer's tokens.",
         discussion: """
             --model dinov2-small is the built-in DINOv2 ViT-S/14, converted once from the ONNX file \
             scripts/setup.sh fetches into ~/.cache/sinkscope/models/dinov2-small (see its \
-            conversion.json). Any other value is a HuggingFace model folder (config.json + \
-            model.safetensors, model_type dinov2, vit, clip or clip_vision_model); its \
-            preprocessor_config.json is used when present, the architecture's defaults otherwise.
+            conversion.json). Any other value is a HuggingFace model folder: config.json and \
+            model.safetensors, or model.safetensors.index.json and its shards (F32, F16 or BF16, \
+            memory-mapped). Its config.json model_type is one of:
+              towers: dinov2, dinov2_with_registers, dinov3_vit, vit, clip,
+                      clip_vision_model, siglip, siglip_vision_model,
+                      internvl_vision, qwen2_5_vl_vision
+              LVLMs:  llava, llava_next (CLIP), llava_onevision, paligemma (SigLIP),
+                      internvl (InternViT), qwen2_5_vl
+
+            From an LVLM folder only the vision tower's tensors are read (the LLM's shards are never \
+            loaded), and the store's manifest records what reaches the LLM: the layer it sees \
+            (vision_feature_layer), the select strategy and any token merge ('sinkscope inspect \
+            FOLDER' prints them before you extract). Preprocessing is the folder's own HF image \
+            processor from its preprocessor_config.json (an LVLM's: LLaVA-NeXT's and OneVision's base \
+            image, never the AnyRes tiles; InternVL's 448 base image), or defaults at the tower's \
+            image_size (docs/preprocessing.md).
 
             Layers: hidden.0 is the embedding output, hidden.l the output of block l (HF \
             hidden_states[l], before any final LayerNorm). --attention stores received.{l} \
@@ -38,9 +51,14 @@ struct ExtractCommand: ParsableCommand {
                 --batch 4 --threads 2 --skip-bad
               sinkscope extract --model dinov2-small --images list.txt \\
                 --out runs/parts/shard-1 --shard 1/3 --threads 1
+              sinkscope inspect ~/models/llava-1.5-7b-hf
+              sinkscope extract --model ~/models/llava-1.5-7b-hf \\
+                --images ~/.cache/sinkscope/photos --out runs/llava-eyes --attention
+              sinkscope extract --model ~/models/siglip-so400m-patch14-384 \\
+                --images photos --out runs/siglip-448 --image-size 448x448
             """)
 
-    @Option(help: "dinov2-small (built in) or the path of a HuggingFace model folder.")
+    @Option(help: "dinov2-small (built in), or the path of a HuggingFace tower or LVLM checkpoint folder (model types above).")
     var model: String
 
     @Option(help: "A directory of images (.png .jpg .gif .bmp .webp) or a text file with one path per line.")

@@ -39,8 +39,9 @@ extension Extractor {
     /// - Qwen2.5-VL: the folder's Qwen2-VL processor settings; `requested` (multiples of
     ///   patch × merge = 28) or, by default, what `smart_resize` makes of a 448 × 448 square.
     /// - DINOv3: resize to 224 × 224 (bilinear) and ImageNet mean/std, HF's defaults, or the folder's file.
-    /// - Others: the folder's settings or the family defaults; `requested` (multiples of the patch
-    ///   size) replaces the resize and crop by an exact resize.
+    /// - Others: the folder's settings or the defaults of the tower at its image size, as the HF processor of
+    ///   the folder (an LVLM's own, see `Preprocessor.tower`); `requested` (multiples of the patch size)
+    ///   replaces the resize and crop by an exact resize.
     public static func preprocessor(folder: ModelFolder, model: VisionTransformer, requested: InputSize?) throws -> Preprocessor {
         let spec = model.spec, file = folder.url.appendingPathComponent("preprocessor_config.json")
         let json = FileManager.default.contents(atPath: file.path)
@@ -64,7 +65,10 @@ extension Extractor {
             // DINOv3ViTImageProcessor is torchvision-backed: it resizes the float image, unrounded.
             preprocessor.resizeInFloat = true
         } else {
-            preprocessor = try Preprocessor.load(modelDirectory: folder.url, architecture: spec.architecture)
+            // The LVLM's processor, not the tower's: LLaVA-NeXT squashes its base image, OneVision uses SigLIP's.
+            preprocessor = try Preprocessor.tower(
+                architecture: spec.architecture, lvlmFamily: try folder.readLVLM()?.family, imageSize: spec.imageSize,
+                modelDirectory: folder.url)
         }
         if let requested {
             try requested.check(multipleOf: spec.patchSize, model: spec.architecture)

@@ -27,7 +27,7 @@ extension VisionTransformer {
         }
         let positions: [Float]?
         switch embedding.positions {
-        case .absolute, .interpolated: positions = try read.tensor(.embed(.positions), shape: [prefix.cls + g0 * g0, d])
+        case .absolute, .interpolated, .interpolatedAntialiased: positions = try read.tensor(.embed(.positions), shape: [prefix.cls + g0 * g0, d])
         case .rotary2D: positions = nil
         }
         let embeddings = EmbeddingWeights(

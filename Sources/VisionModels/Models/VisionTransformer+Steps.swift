@@ -5,18 +5,20 @@
 extension VisionTransformer {
     /// The learned position embeddings for a gh × gw grid, [cls + gh·gw, D]: the class token's row
     /// unchanged, the patch grid resized bicubically when it differs from the trained G0 × G0 (only
-    /// with `.interpolated` positions); nil when positions are rotary (nothing is added).
+    /// with `.interpolated` or `.interpolatedAntialiased` positions); nil when positions are rotary.
     /// - Throws: `ModelError.badInput` when absolute positions meet a grid they were not trained at.
     func positionEmbeddings(gridRows gh: Int, gridCols gw: Int) throws -> [Float]? {
         guard let table = embeddings.positions else { return nil }
         let prefix = spec.embedding.prefix.cls * spec.hiddenSize, g0 = embeddings.positionGrid
         if gh == g0 && gw == g0 { return table }
-        guard spec.embedding.positions == .interpolated else {
+        let scheme = spec.embedding.positions
+        guard scheme == .interpolated || scheme == .interpolatedAntialiased else {
             throw ModelError.badInput(
                 reason: "\(spec.architecture) needs \(spec.imageSize)×\(spec.imageSize) input (a \(g0)×\(g0) patch grid), got a \(gh)×\(gw) grid")
         }
         let grid = Array(table[prefix...])
-        return Array(table[..<prefix]) + bicubicResize(grid, rows: g0, cols: g0, channels: spec.hiddenSize, outRows: gh, outCols: gw)
+        return Array(table[..<prefix]) + bicubicResize(grid, rows: g0, cols: g0, channels: spec.hiddenSize, outRows: gh, outCols: gw,
+                                                   antialias: scheme == .interpolatedAntialiased)
     }
 
     func checkInput(count: Int, images n: Int, height: Int, width: Int) throws {

@@ -93,12 +93,15 @@ public struct PrefixTokens: Sendable, Codable, Equatable {
 
 /// Where a token's position enters.
 public enum PositionScheme: Sendable, Codable, Equatable {
-    /// Learned embeddings [cls + G0², D] added once, usable only at the trained grid (HF ViT, CLIP,
-    /// SigLIP unless asked to interpolate).
+    /// Learned embeddings [cls + G0², D] added once, usable only at the trained grid (HF ViT, CLIP).
     case absolute
     /// The same learned embeddings, the grid part resized bicubically to the input grid (DINOv2,
-    /// HF's `interpolate_pos_encoding`).
+    /// InternViT, SigLIP: HF's `interpolate_pos_encoding`, `torch.nn.functional.interpolate(mode="bicubic",
+    /// align_corners=False)`).
     case interpolated
+    /// As `.interpolated`, resized with PyTorch's *antialiased* bicubic (`antialias=True`: Keys a = −0.5,
+    /// support widened by the scale when shrinking, weights normalised): HF's `dinov2_with_registers`.
+    case interpolatedAntialiased
     /// 2-D rotary embeddings applied to q and k of the patch tokens in every block (Qwen2.5-VL,
     /// DINOv3); nothing is added to the stream. See `RotaryCoordinates` and `RotaryTable`.
     case rotary2D(theta: Float, coordinates: RotaryCoordinates = .patchIndex)

@@ -27,6 +27,8 @@ extension Dinov2WithRegistersConfig {
         var spec = try base.description(source: source)
         spec.architecture = "Dinov2WithRegistersModel"
         spec.embedding.prefix = PrefixTokens(cls: 1, registers: numRegisterTokens)
+        // HF's Dinov2WithRegistersEmbeddings interpolates with antialias=True, unlike Dinov2's.
+        spec.embedding.positions = .interpolatedAntialiased
         return spec
     }
 }

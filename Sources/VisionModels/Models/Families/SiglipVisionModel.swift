@@ -1,6 +1,7 @@
 /// SigLIP's image tower (HF `SiglipVisionModel`; the tower of SigLIP, SigLIP2 checkpoints with the
-/// `siglip` architecture, PaliGemma and LLaVA-OneVision): no class token, learned positions at the
-/// trained size, pre-LN blocks with gelu_pytorch_tanh, `post_layernorm` over every token (HF's
+/// `siglip` architecture, PaliGemma and LLaVA-OneVision): no class token, learned positions (resized
+/// bicubically off the trained grid, as HF does when asked with `interpolate_pos_encoding=True`; without
+/// it HF cannot run another size at all), pre-LN blocks with gelu_pytorch_tanh, `post_layernorm` over every token (HF's
 /// `last_hidden_state`), and an attention-pooling head whose output is captured as `pooled`.
 /// Parameter names as HF writes them (under `vision_model.` in a full `SiglipModel`):
 ///
@@ -38,7 +39,7 @@ extension SiglipVisionConfig {
         return ArchitectureDescription(
             architecture: "SiglipVisionModel", hiddenSize: hiddenSize, heads: numAttentionHeads, layers: numHiddenLayers,
             intermediateSize: intermediateSize, patchSize: patchSize, imageSize: imageSize, channels: numChannels,
-            embedding: EmbeddingDescription(patch: .conv2d(bias: true), prefix: .none, positions: .absolute),
+            embedding: EmbeddingDescription(patch: .conv2d(bias: true), prefix: .none, positions: .interpolated),
             block: BlockDescription(norm: norm, activation: try Activation(hfName: hiddenAct, source: source)),
             finalNorm: norm)
     }
