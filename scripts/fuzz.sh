@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-20}"; shift || true
-ALL_TARGETS="safetensors npy npz onnx manifest model_config probe_suite labels_csv image preprocessor_config dump"
+ALL_TARGETS="safetensors npy npz onnx manifest model_config checkpoint_index probe_suite labels_csv image preprocessor_config dump"
 TARGETS="${*:-$ALL_TARGETS}"
 NICE="nice -n ${FUZZ_NICE:-10}"
 BUILD=".build-fuzz"
@@ -64,7 +64,7 @@ seed_dirs() {
         safetensors) echo Tests/Fixtures/tensorfiles ;;
         npy|npz) echo Tests/Fixtures/tensorfiles ;;
         image) echo Tests/Fixtures/images/decode Tests/Fixtures/images/bad ;;
-        model_config) echo Tests/Fixtures/models/tiny-clip Tests/Fixtures/models/tiny-vit ;;
+        model_config|checkpoint_index) echo Tests/Fixtures/models/tiny-clip Tests/Fixtures/models/tiny-vit ;;
         preprocessor_config) echo Tests/Fixtures/images/preprocess ;;
         probe_suite) echo Probes ;;
         labels_csv) echo Tests/Fixtures/example ;;
@@ -73,7 +73,7 @@ seed_dirs() {
 seed_filter() {
     case "$1" in
         safetensors) echo '*.safetensors' ;; npy) echo '*.npy' ;; npz) echo '*.npz' ;;
-        model_config|preprocessor_config) echo '*.json' ;; probe_suite) echo '*.yaml' ;; labels_csv) echo '*.csv' ;;
+        model_config|checkpoint_index|preprocessor_config) echo '*.json' ;; probe_suite) echo '*.yaml' ;; labels_csv) echo '*.csv' ;;
         *) echo '*' ;;
     esac
 }
