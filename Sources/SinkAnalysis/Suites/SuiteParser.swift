@@ -20,6 +20,11 @@ public enum SuiteParser {
     /// - Parameters: yaml: the file's text; source: its path, for messages.
     /// - Throws: `SuiteError`.
     public static func parse(yaml: String, source: String) throws -> SuiteFile {
+        // Before Yams builds its tree (recursively): a deeply nested text would overflow the stack there.
+        if let line = YAMLNesting.firstLineDeeperThanLimit(yaml) {
+            throw SuiteError.invalidField(file: source, path: "(file)", line: line,
+                                          problem: "nests lists or mappings more than \(YAMLNesting.limit) levels deep; a suite needs at most a few")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
