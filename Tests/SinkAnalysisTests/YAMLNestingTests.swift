@@ -5,20 +5,47 @@ import XCTest
 @testable import SinkAnalysis
 
 /// Deeply nested YAML is refused before Yams builds its (recursive) tree: thousands of levels of
-/// `[[[[...` overflowed the stack in the YAML → value conversion (found by the probe_suite fuzz target;
-/// inputs in Tests/Fuzz/Regressions/probe_suite).
+/// `[[[[...` overflowed the stack in the YAML → value conversion (inputs in
+/// Tests/Fuzz/Regressions/probe_suite). The scan bounds the depth from above: flow collections
+/// exactly, block ones at up to two per indentation level.
 final class YAMLNestingTests: XCTestCase {
-    func testDepthIsCountedAcrossFlowAndBlockCollections() {
-        XCTAssertNil(YAMLNesting.firstLineDeeperThanLimit(""))
-        XCTAssertNil(YAMLNesting.firstLineDeeperThanLimit(SuiteParserTests.full))
-        XCTAssertNil(YAMLNesting.firstLineDeeperThanLimit("a: " + String(repeating: "[", count: 63) + String(repeating: "]", count: 63)))
-        XCTAssertEqual(YAMLNesting.firstLineDeeperThanLimit("a: " + String(repeating: "[", count: 64) + String(repeating: "]", count: 64)), 1)
-        XCTAssertEqual(YAMLNesting.firstLineDeeperThanLimit("a: 1\nb:\n  c:\n    - - [1]\n", limit: 4), 4)
-        XCTAssertNil(YAMLNesting.firstLineDeeperThanLimit("a: 1\nb:\n  c:\n    - - 1\n", limit: 4))
-        // Depth is nesting, not the number of collections: many siblings are fine.
-        XCTAssertNil(YAMLNesting.firstLineDeeperThanLimit(String(repeating: "- [1, {a: [2]}]\n", count: 500)))
-        // A syntax error ends the scan; Yams reports it with its line.
-        XCTAssertNil(YAMLNesting.firstLineDeeperThanLimit("a: [1, 2\nb: }"))
+    private func line(_ yaml: String) -> Int? { YAMLNesting.firstLineDeeperThanLimit(yaml) }
+    private func brackets(_ n: Int) -> String { String(repeating: "[", count: n) + String(repeating: "]", count: n) }
+
+    func testEverySuiteInProbesAndTheFullExampleAreShallow() throws {
+        XCTAssertNil(line(""))
+        XCTAssertNil(line(SuiteParserTests.full))
+        let probes = Fixtures.repositoryRoot.appendingPathComponent("Probes")
+        for file in try FileManager.default.contentsOfDirectory(atPath: probes.path) where file.hasSuffix(".yaml") {
+            XCTAssertNil(line(try String(contentsOf: probes.appendingPathComponent(file), encoding: .utf8)), file)
+        }
+    }
+
+    func testFlowCollectionsAreCountedOnTheLineTheyPassTheLimit() {
+        XCTAssertNil(line("a: " + brackets(60)))
+        XCTAssertEqual(line("a: " + brackets(64)), 1)
+        XCTAssertEqual(line("x: 1\ny: {k: " + brackets(70) + "}"), 2)
+        XCTAssertEqual(line("a: &anchor !!seq " + brackets(70)), 1)       // an anchor and a tag before the node
+        XCTAssertEqual(line("a: [\n" + String(repeating: "[\n", count: 80)), 63)   // one flow collection across lines: 2 + 63 > 64
+        // Many siblings are not depth.
+        XCTAssertNil(line(String(repeating: "- [1, {a: [2]}]\n", count: 500)))
+    }
+
+    func testBlockCollectionsCountIndicatorsAndIndentation() {
+        XCTAssertNil(line(String(repeating: "- ", count: 30) + "x"))
+        XCTAssertEqual(line(String(repeating: "- ", count: 70) + "x"), 1)
+        func keys(_ n: Int) -> String { (0..<n).map { String(repeating: " ", count: 2 * $0) + "k:" }.joined(separator: "\n") }
+        XCTAssertNil(line(keys(20)))
+        XCTAssertEqual(line(keys(40)), 33)    // line 33: 2 x 33 - 1 + its key = 66 > 64
+    }
+
+    func testBracketsInsideScalarsAndCommentsAreText() {
+        XCTAssertNil(line("a: \"" + String(repeating: "[", count: 100) + "\"\nb: 1"))
+        XCTAssertNil(line("a: '" + String(repeating: "[''", count: 100) + "'\nb: \"x\\\"" + String(repeating: "{", count: 80) + "\""))
+        XCTAssertNil(line("a: b # " + String(repeating: "[", count: 100)))
+        XCTAssertNil(line("a: it's [ok\nb: c[d " + String(repeating: "[", count: 100)))   // brackets inside plain text
+        XCTAssertNil(line("a: |\n  " + String(repeating: "[", count: 100) + "\n\n  more\nb: 1"))
+        XCTAssertEqual(line("a: >\n  text\nb: " + brackets(70)), 3)
     }
 
     func testDeeplyNestedSuitesGiveOneSentenceInsteadOfOverflowingTheStack() throws {
@@ -26,7 +53,7 @@ final class YAMLNestingTests: XCTestCase {
         for (name, line) in [("flow-nested-20000.yaml", 2), ("block-nested-5000.yaml", 1)] {
             let text = try String(contentsOf: regressions.appendingPathComponent(name), encoding: .utf8)
             XCTAssertThrowsError(try SuiteParser.parse(yaml: text, source: "deep.yaml"), name) {
-                XCTAssertEqual("\($0)", "deep.yaml line \(line): (file): nests lists or mappings more than 64 levels deep; a suite needs at most a few.")
+                XCTAssertEqual("\($0)", "deep.yaml line \(line): (file): nests lists or mappings too deeply (the limit is 64 levels); a suite needs a few.")
             }
         }
     }

@@ -23,7 +23,7 @@ public enum SuiteParser {
         // Before Yams builds its tree (recursively): a deeply nested text would overflow the stack there.
         if let line = YAMLNesting.firstLineDeeperThanLimit(yaml) {
             throw SuiteError.invalidField(file: source, path: "(file)", line: line,
-                                          problem: "nests lists or mappings more than \(YAMLNesting.limit) levels deep; a suite needs at most a few")
+                                          problem: "nests lists or mappings too deeply (the limit is \(YAMLNesting.limit) levels); a suite needs a few")
         }
         let root: Node
         do {
