@@ -20,10 +20,11 @@ public struct LabelsTable: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw StoreError.labels(file: url.path, problem: "cannot read the labels file (no such file, or no permission)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard String(data: data, encoding: .utf8) != nil else {
             throw StoreError.labels(file: url.path, problem: "cannot read the labels file as UTF-8 text")
         }
-        try self.init(text: text, source: url.path)
+        // Decoded again without Foundation, which drops a leading byte-order mark the messages mention.
+        try self.init(text: String(decoding: data, as: UTF8.self), source: url.path)
     }
 
     public init(text: String, source: String) throws {
