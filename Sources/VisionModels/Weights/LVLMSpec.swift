@@ -69,7 +69,8 @@ public struct LVLMSpec: Sendable, Equatable {
     }
 
     /// What reaches the LLM from a tower of `layers` blocks, `prefix` prefix tokens and a `grid` of patches.
-    /// - Throws: `ModelError.badConfig` when the feature layer does not exist.
+    /// - Throws: `ModelError.badConfig` when the feature layer does not exist, `.badInput` when the
+    ///   token merge does not divide `grid`.
     public func info(layers: Int, prefix: Int, grid: [Int], path: String) throws -> LVLMTowerInfo {
         let source: String, hf: Int?, layer: Int
         // InternVL reads last_hidden_state for -1 (after its final norm), hidden_states[i] otherwise.
@@ -92,8 +93,9 @@ public struct LVLMSpec: Sendable, Equatable {
         if let ratio = downsampleRatio {
             let k = Int((1 / ratio).rounded())
             // HF's pixel_shuffle reshapes the grid into k x k blocks and fails on a remainder.
+            // The grid comes from the image size, so this names the size, not the config, as the cause.
             guard grid.allSatisfy({ $0 % k == 0 }) else {
-                throw ModelError.badConfig(path: path, reason: "downsample_ratio \(ratio) merges \(k)x\(k) patches, which does not divide the patch grid \(grid.map(String.init).joined(separator: "x"))")
+                throw ModelError.badInput(reason: "the pixel shuffle of \(path) (downsample_ratio \(ratio)) merges \(k)x\(k) patches, which does not divide the patch grid \(grid.map(String.init).joined(separator: "x")); choose an image size whose grid is a multiple of \(k)")
             }
             merge = "pixel_shuffle \(k)x\(k)->1"
             tokens = grid.reduce(1, *) / (k * k) + (selectStrategy == "full" ? prefix : 0)

@@ -41,7 +41,7 @@ final class LVLMSpecTests: XCTestCase {
     func testAGridTheMergeDoesNotDivideIsRefused() throws {
         let spec = try XCTUnwrap(try ModelFolder.lvlm(json: internVL(""), source: "config.json"))
         XCTAssertThrowsError(try spec.info(layers: 3, prefix: 1, grid: [5, 5], path: "config.json")) {
-            XCTAssertTrue("\($0)".contains("does not divide the patch grid 5x5"), "\($0)")
+            XCTAssertEqual("\($0)", "Invalid model input: the pixel shuffle of config.json (downsample_ratio 0.5) merges 2x2 patches, which does not divide the patch grid 5x5; choose an image size whose grid is a multiple of 2.")
         }
     }
 
