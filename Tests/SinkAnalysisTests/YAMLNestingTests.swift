@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+import Yams
 
 @testable import SinkAnalysis
 
@@ -56,5 +57,28 @@ final class YAMLNestingTests: XCTestCase {
                 XCTAssertEqual("\($0)", "deep.yaml line \(line): (file): nests lists or mappings too deeply (the limit is 64 levels); a suite needs a few.")
             }
         }
+    }
+
+    /// Aliases expand past what the text shows: "billion laughs" (10^9 values from 10 lines) kept the
+    /// reader busy for minutes; a chain of aliases of a deep node nests deeper than any line.
+    func testAliasExpansionIsBoundedInNodesAndDepth() throws {
+        let regressions = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fuzz/Regressions/probe_suite")
+        let laughs = try String(contentsOf: regressions.appendingPathComponent("billion-laughs.yaml"), encoding: .utf8)
+        XCTAssertNil(line(laughs))   // the text itself is shallow
+        let started = Date()
+        XCTAssertThrowsError(try SuiteParser.parse(yaml: laughs, source: "laughs.yaml")) {
+            XCTAssertTrue("\($0)".hasPrefix("laughs.yaml line "), "\($0)")
+            XCTAssertTrue("\($0)".contains("(file): expands to more than 100000 values through its aliases (*name)"), "\($0)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        let chain = try String(contentsOf: regressions.appendingPathComponent("alias-chain-depth.yaml"), encoding: .utf8)
+        XCTAssertNil(line(chain))
+        XCTAssertThrowsError(try SuiteParser.parse(yaml: chain, source: "chain.yaml")) {
+            XCTAssertTrue("\($0)".contains("nests lists or mappings too deeply through its aliases"), "\($0)")
+        }
+        // Aliases within the limits are fine (the suite's own checks then run).
+        let reuse = "name: x\ngroups:\n  cls: &g {reduce: mean}\n  patches: *g\nprobes: {logistic: {}}\n"
+        XCTAssertNil(YAMLNesting.expansion(of: try XCTUnwrap(try Yams.compose(yaml: reuse))))
+        XCTAssertNoThrow(try SuiteParser.parse(yaml: reuse, source: "reuse.yaml"))
     }
 }

@@ -34,6 +34,17 @@ public enum SuiteParser {
         } catch let e as YamlError {
             throw syntaxError(e, source: source)
         }
+        // Aliases can expand a short text past both limits; the walks below recurse over the expansion.
+        switch YAMLNesting.expansion(of: root) {
+        case .tooManyNodes(let line)?:
+            throw SuiteError.invalidField(file: source, path: "(file)", line: line,
+                                          problem: "expands to more than \(YAMLNesting.nodeLimit) values through its aliases (*name); a suite needs a few hundred")
+        case .tooDeep(let line)?:
+            throw SuiteError.invalidField(file: source, path: "(file)", line: line,
+                                          problem: "nests lists or mappings too deeply through its aliases (*name) (the limit is \(YAMLNesting.limit) levels); a suite needs a few")
+        case nil:
+            break
+        }
         try checkRepeatedKeys(root, path: [], source: source)
         guard root.mapping != nil else {
             throw SuiteError.invalidField(file: source, path: "(file)", line: root.mark?.line,
