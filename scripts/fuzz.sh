@@ -99,7 +99,7 @@ for t in $TARGETS; do
         [ -d "$d" ] && find "$d" -maxdepth 1 -type f -name "$(seed_filter "$t")" -size -256k -exec cp -n {} "$work/" \;
     done
     if [ -d "Tests/Fuzz/Regressions/$t" ] && [ -n "$(ls -A "Tests/Fuzz/Regressions/$t")" ]; then
-        if ! "$OUT/$t" -rss_limit_mb=2048 -runs=0 "Tests/Fuzz/Regressions/$t"/* >"$LOG_DIR/$t-regressions.log" 2>&1; then
+        if ! "$OUT/$t" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-120}" -runs=0 "Tests/Fuzz/Regressions/$t"/* >"$LOG_DIR/$t-regressions.log" 2>&1; then
             log "$t: a regression input fails again ($LOG_DIR/$t-regressions.log)"; status=1; continue
         fi
     fi
