@@ -51,19 +51,24 @@ public struct ModelFolder: Sendable {
         case dinov3ViT(DINOv3ViTConfig)
         case qwen2_5_VLVision(Qwen2_5_VLVisionConfig)
 
-        /// The tower's architecture description (sizes, prefix tokens, block), checked.
-        /// - Throws: `ModelError.badConfig` naming `source` for sizes that do not fit together.
+        /// The tower's architecture description (sizes, prefix tokens, block), checked as loading checks
+        /// it: `inspect` reads no weights but divides by the patch size (a config with `patch_size: 0`
+        /// trapped there; found by the checkpoint_index fuzz target).
+        /// - Throws: `ModelError.badConfig` naming `source` for sizes out of range or that do not fit together.
         public func architecture(source: String) throws -> ArchitectureDescription {
+            let spec: ArchitectureDescription
             switch self {
-            case .dinov2(let c): return try c.description(source: source)
-            case .vit(let c): return try c.description(source: source)
-            case .clipVision(let c): return try c.description(source: source)
-            case .siglipVision(let c): return try c.description(source: source)
-            case .internVLVision(let c): return try c.description(source: source)
-            case .dinov2WithRegisters(let c): return try c.description(source: source)
-            case .dinov3ViT(let c): return try c.description(source: source)
-            case .qwen2_5_VLVision(let c): return try c.description(source: source)
+            case .dinov2(let c): spec = try c.description(source: source)
+            case .vit(let c): spec = try c.description(source: source)
+            case .clipVision(let c): spec = try c.description(source: source)
+            case .siglipVision(let c): spec = try c.description(source: source)
+            case .internVLVision(let c): spec = try c.description(source: source)
+            case .dinov2WithRegisters(let c): spec = try c.description(source: source)
+            case .dinov3ViT(let c): spec = try c.description(source: source)
+            case .qwen2_5_VLVision(let c): spec = try c.description(source: source)
             }
+            try spec.validate(source: source)
+            return spec
         }
     }
 

@@ -73,4 +73,20 @@ final class LVLMSpecTests: XCTestCase {
             XCTAssertEqual("\($0)", "The model config /m/config.json is invalid: it has no model_type.")
         }
     }
+
+    /// Found by the checkpoint_index fuzz target (its input is in Tests/Fuzz/Regressions/checkpoint_index):
+    /// a tower config with `patch_size: 0` trapped where `inspect` divides the image size by it.
+    func testATowerWithPatchSizeZeroIsRefusedBeforeAnyDivision() throws {
+        let input = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fuzz/Regressions/checkpoint_index/llava-onevision-patch-size-zero.json")
+        let config = try ModelFolder.config(json: try Data(contentsOf: input), source: "/m/config.json")
+        XCTAssertThrowsError(try config.architecture(source: "/m/config.json")) {
+            XCTAssertEqual("\($0)", "The model config /m/config.json is invalid: patch_size 0 must be in 1...1024.")
+        }
+        let folder = temporaryDirectory("patch-zero")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: input, to: folder.appendingPathComponent("config.json"))
+        XCTAssertThrowsError(try ModelFolder(url: folder).summary()) {
+            XCTAssertTrue("\($0)".contains("patch_size 0 must be in 1...1024"), "\($0)")
+        }
+    }
 }
