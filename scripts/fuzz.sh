@@ -115,7 +115,7 @@ for t in $TARGETS; do
     cov=$(grep -aoE "cov: [0-9]+ ft: [0-9]+" "$LOG_DIR/$t.log" | tail -1)
     corpus=$(ls "$work" | wc -l)
     if [ "$rc" -ne 0 ]; then
-        log "$t: FAILED after ${runs:-?} runs ($cov); input in $art/, log $LOG_DIR/$t.log"
+        log "$t: FAILED after ${runs:-?} runs ($cov) in ${wall}s; input in $art/, log $LOG_DIR/$t.log"
         grep -aE "ERROR:|SUMMARY:|Fatal error" "$LOG_DIR/$t.log" | head -5 >&2
         status=1
     else
