@@ -1,4 +1,6 @@
 import ActivationStore
+import Foundation
+import TestSupport
 import XCTest
 
 final class LabelsTableTests: XCTestCase {
@@ -23,7 +25,14 @@ final class LabelsTableTests: XCTestCase {
     }
 
     func testMalformedTables() {
-        for (text, phrase) in [("", "empty"), ("name,class\na,b\n", "no 'image' column (it has: name, class)"),
+        for (text, phrase) in [("", "the labels file is empty; it needs a header 'image,<column>,...' and one line per image"),
+                               ("\n \r\n\n", "the labels file is empty"),
+                               ("\u{FEFF}", "the labels file holds only a UTF-8 byte-order mark; it needs a header"),
+                               ("\u{FEFF}\r\n", "holds only a UTF-8 byte-order mark"),
+                               ("image,class\n", "the labels file has a header (image, class) but no rows; add one line per image"),
+                               ("\u{FEFF}image\r\n\r\n", "has a header (image) but no rows"),
+                               (" , \nimage,c\na,1\n", "line 1 has no column names where the header belongs"),
+                               ("name,class\na,b\n", "no 'image' column (it has: name, class)"),
                                ("image,c\na,1\na,2\n", "image 'a' appears on more than one line (again on line 3)"),
                                ("image,c\na,\"open\n", "line 2 is not valid CSV: a quoted field is not closed"),
                                ("image,c\na,\"x\"y\n", "text follows a closing quote"),
@@ -31,6 +40,18 @@ final class LabelsTableTests: XCTestCase {
                                ("image,image\na,b\n", "repeats a column")] {
             XCTAssertThrowsError(try LabelsTable(text: text, source: "labels.csv")) {
                 XCTAssertTrue("\($0)".hasPrefix("labels.csv: ") && "\($0)".contains(phrase), "'\($0)' lacks '\(phrase)'")
+                XCTAssertFalse("\($0)".contains("\n"), "\($0)")
+            }
+        }
+    }
+
+    /// The files of Tests/Fuzz/Regressions/labels_csv (empty, BOM-only, header-only) read through the
+    /// file reader: one sentence each.
+    func testRegressionInputsFromTheFuzzTargetGiveOneSentence() throws {
+        let dir = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fuzz/Regressions/labels_csv")
+        for (name, phrase) in [("empty-file-foundation-leak", "is empty"), ("bom-only.csv", "byte-order mark"), ("header-only.csv", "but no rows")] {
+            XCTAssertThrowsError(try LabelsTable(url: dir.appendingPathComponent(name)), name) {
+                XCTAssertTrue("\($0)".contains(phrase), "'\($0)' lacks '\(phrase)'")
             }
         }
     }

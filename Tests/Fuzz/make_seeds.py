@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the small valid files of the fuzz seed corpora (Tests/Fuzz/Corpus/<target>/).
 
-The corpora are committed; run this again only to change them (needs numpy and safetensors).
+The corpora are committed; run this again only to change them (needs numpy, safetensors and transformers).
 Fixture files of the test suite (images, model configs, probe suites, labels) are copied in by
 scripts/fuzz.sh at run time, so they are not duplicated here.
 """
@@ -114,4 +114,36 @@ put("manifest", "empty-store.json", json.dumps(dict(manifest, images=[], shards=
 # Labels CSV: quotes, commas, empty fields, CRLF, BOM.
 put("labels_csv", "quoted.csv", 'image,kind,"note, with comma"\r\na.png,cat,"say ""hi"""\r\nb,dog,\r\n')
 put("labels_csv", "bom.csv", "\ufeffimage,colour\nred-1.png,red\n")
+# Checkpoint folders: LVLM config.json files as transformers 5 writes them (tiny sizes), and
+# model.safetensors.index.json files (the target reads every input both ways).
+import transformers as tf
+
+tower = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=3, num_attention_heads=4, image_size=32, patch_size=8)
+text = dict(vocab_size=96, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+            num_key_value_heads=2, max_position_embeddings=64)
+lvlms = {
+    "llava": tf.LlavaConfig(vision_config=tf.CLIPVisionConfig(**tower), text_config=tf.LlamaConfig(**text), image_token_index=95),
+    "llava_next": tf.LlavaNextConfig(vision_config=tf.CLIPVisionConfig(**tower), text_config=tf.LlamaConfig(**text),
+                                     image_token_index=95, image_grid_pinpoints=[[32, 32]], vision_feature_select_strategy="full"),
+    "llava_onevision": tf.LlavaOnevisionConfig(vision_config=tf.SiglipVisionConfig(**tower), text_config=dict(model_type="qwen2", **text),
+                                               image_token_index=95, image_grid_pinpoints=[[32, 32]]),
+    "paligemma": tf.PaliGemmaConfig(vision_config=dict(model_type="siglip_vision_model", **tower),
+                                    text_config=dict(model_type="gemma", head_dim=8, **text), image_token_index=95),
+    "internvl": tf.InternVLConfig(vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=3, num_attention_heads=4,
+                                                     image_size=[32, 32], patch_size=[8, 8]),
+                                  text_config=dict(model_type="qwen2", **text), image_token_id=95, downsample_ratio=0.5),
+}
+for name, config in lvlms.items():
+    put("checkpoint_index", f"config-{name}.json", config.to_json_string(use_diff=False))
+put("checkpoint_index", "config-llava-layer-list.json", json.dumps(dict(json.loads(lvlms["llava"].to_json_string()), vision_feature_layer=[-2, -5])))
+put("checkpoint_index", "config-internvl-ratio-quarter.json", json.dumps(dict(json.loads(lvlms["internvl"].to_json_string()), downsample_ratio=0.25)))
+shards = [f"model-0000{i}-of-00002.safetensors" for i in (1, 2)]
+names = ["vision_tower.vision_model.embeddings.patch_embedding.weight", "vision_tower.vision_model.embeddings.class_embedding",
+         "vision_tower.vision_model.encoder.layers.0.self_attn.q_proj.weight", "multi_modal_projector.linear_1.weight",
+         "language_model.model.layers.0.mlp.up_proj.weight", "language_model.lm_head.weight"]
+put("checkpoint_index", "index-two-shards.json", json.dumps(
+    {"metadata": {"total_size": 123456, "total_parameters": 30864}, "weight_map": {n: shards[i * 2 // len(names)] for i, n in enumerate(names)}}, indent=2))
+put("checkpoint_index", "index-one-shard.json", json.dumps({"weight_map": {"vision_model.post_layernorm.bias": "model.safetensors"}}))
+put("checkpoint_index", "index-outside-folder.json", json.dumps({"metadata": {}, "weight_map": {"a.weight": "../model.safetensors"}}))
+put("checkpoint_index", "index-empty-map.json", json.dumps({"metadata": {"total_size": 0}, "weight_map": {}}))
 print("seeds written to", root)

@@ -13,14 +13,18 @@ public struct LabelsTable: Sendable, Equatable {
     public let source: String
 
     /// Reads and checks `url`.
-    /// - Throws: `StoreError.labels` for a missing `image` column, rows with the wrong number of
-    ///   fields, repeated images or malformed quoting, naming the line.
+    /// - Throws: `StoreError.labels` for an empty (or BOM-only, or header-only) file, a missing `image`
+    ///   column, rows with the wrong number of fields, repeated images or malformed quoting, naming the line.
     public init(url: URL) throws {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        // Data, then decoding: String(contentsOf:encoding:) refuses an empty file as not UTF-8.
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw StoreError.labels(file: url.path, problem: "cannot read the labels file (no such file, or no permission)")
+        }
+        guard String(data: data, encoding: .utf8) != nil else {
             throw StoreError.labels(file: url.path, problem: "cannot read the labels file as UTF-8 text")
         }
-        try self.init(text: text, source: url.path)
+        // Decoded again without Foundation, which drops a leading byte-order mark the messages mention.
+        try self.init(text: String(decoding: data, as: UTF8.self), source: url.path)
     }
 
     public init(text: String, source: String) throws {
@@ -30,12 +34,22 @@ public struct LabelsTable: Sendable, Equatable {
         do { records = try CSVParser.parse(text) } catch let e as CSVParser.ParseError {
             throw bad("line \(e.line) is not valid CSV: \(e.message)")
         }
-        guard let header = records.first else { throw bad("the labels file is empty; it needs a header 'image,<column>,...'") }
+        let needs = "it needs a header 'image,<column>,...' and one line per image"
+        func isBlank(_ fields: [String]) -> Bool { fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        guard let header = records.first, !(records.count == 1 && isBlank(header.fields)) else {
+            // Blank lines are skipped, so this is a file of nothing but blanks (or a byte-order mark).
+            let bomOnly = text.unicodeScalars.first == "\u{FEFF}"
+            throw bad("the labels file \(bomOnly ? "holds only a UTF-8 byte-order mark" : "is empty"); \(needs)")
+        }
+        guard !isBlank(header.fields) else { throw bad("line \(header.line) has no column names where the header belongs; \(needs)") }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         guard let imageColumn = names.firstIndex(of: "image") else {
             throw bad("the header has no 'image' column (it has: \(names.joined(separator: ", ")))")
         }
         guard Set(names).count == names.count else { throw bad("the header repeats a column name") }
+        guard records.count > 1 else {
+            throw bad("the labels file has a header (\(names.joined(separator: ", "))) but no rows; add one line per image (its file name or id, then its labels)")
+        }
         columns = names.enumerated().filter { $0.offset != imageColumn }.map(\.element)
         var rows: [String: [String: String]] = [:]
         for record in records.dropFirst() {

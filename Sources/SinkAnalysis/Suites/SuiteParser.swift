@@ -20,6 +20,11 @@ public enum SuiteParser {
     /// - Parameters: yaml: the file's text; source: its path, for messages.
     /// - Throws: `SuiteError`.
     public static func parse(yaml: String, source: String) throws -> SuiteFile {
+        // Before Yams builds its tree (recursively): a deeply nested text would overflow the stack there.
+        if let line = YAMLNesting.firstLineDeeperThanLimit(yaml) {
+            throw SuiteError.invalidField(file: source, path: "(file)", line: line,
+                                          problem: "nests lists or mappings too deeply (the limit is \(YAMLNesting.limit) levels); a suite needs a few")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -28,6 +33,17 @@ public enum SuiteParser {
             root = node
         } catch let e as YamlError {
             throw syntaxError(e, source: source)
+        }
+        // Aliases can expand a short text past both limits; the walks below recurse over the expansion.
+        switch YAMLNesting.expansion(of: root) {
+        case .tooManyNodes(let line)?:
+            throw SuiteError.invalidField(file: source, path: "(file)", line: line,
+                                          problem: "expands to more than \(YAMLNesting.nodeLimit) values through its aliases (*name); a suite needs a few hundred")
+        case .tooDeep(let line)?:
+            throw SuiteError.invalidField(file: source, path: "(file)", line: line,
+                                          problem: "nests lists or mappings too deeply through its aliases (*name) (the limit is \(YAMLNesting.limit) levels); a suite needs a few")
+        case nil:
+            break
         }
         try checkRepeatedKeys(root, path: [], source: source)
         guard root.mapping != nil else {

@@ -10,13 +10,21 @@ struct CheckpointIndex: Sendable {
 
     static func url(in folder: URL) -> URL { folder.appendingPathComponent("model.safetensors.index.json") }
 
-    /// - Throws: `ModelError.badConfig` naming the index when it is not JSON, has no `weight_map`
-    ///   object of strings, or names a shard outside the folder.
+    /// Reads the index file at `url`.
+    /// - Throws: `ModelError.missingFile` when it cannot be read, else the errors of `init(data:path:)`.
     init(url: URL) throws {
-        func bad(_ reason: String) -> ModelError { .badConfig(path: url.path, reason: reason) }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ModelError.missingFile(path: url.path, hint: "the checkpoint index cannot be read")
         }
+        try self.init(data: data, path: url.path)
+    }
+
+    /// Parses the index's bytes (the file reader and the fuzz target both come here).
+    /// - Parameters: data: the file's contents; path: its path, for messages.
+    /// - Throws: `ModelError.badConfig` naming `path` when it is not JSON, has no `weight_map`
+    ///   object of strings, or names a shard outside the folder.
+    init(data: Data, path: String) throws {
+        func bad(_ reason: String) -> ModelError { .badConfig(path: path, reason: reason) }
         guard data.count < 100_000_000, let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw bad("it is not a JSON object")
         }

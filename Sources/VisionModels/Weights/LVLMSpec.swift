@@ -45,7 +45,7 @@ public struct LVLMSpec: Sendable, Equatable {
         case "internvl":
             featureLayer = try int("vision_feature_layer") ?? -1
             selectStrategy = object["vision_feature_select_strategy"] as? String ?? "default"
-            downsampleRatio = object["downsample_ratio"] as? Double ?? 0.5
+            downsampleRatio = try Self.downsampleRatio(object["downsample_ratio"], path: path)
         default:
             featureLayer = try int("vision_feature_layer") ?? -2
             selectStrategy = object["vision_feature_select_strategy"] as? String ?? "default"
@@ -55,8 +55,22 @@ public struct LVLMSpec: Sendable, Equatable {
         }
     }
 
+    /// InternVL's `downsample_ratio` (HF default 0.5 when absent): the pixel shuffle merges k x k patches
+    /// into one token with k = 1 / ratio, so k must be a whole number; 0 would divide by zero there.
+    /// - Throws: `ModelError.badConfig` naming `path` for anything but 1/k with k in 1...64.
+    static func downsampleRatio(_ value: Any?, path: String) throws -> Double {
+        guard let value, !(value is NSNull) else { return 0.5 }
+        let ratio = value as? Double
+        let k = ratio.map { 1 / $0 } ?? .nan
+        guard let ratio, ratio > 0, k.isFinite, k >= 1, k <= 64, abs(k - k.rounded()) < 1e-6 else {
+            throw ModelError.badConfig(path: path, reason: "downsample_ratio \(value) must be 1/k for a whole k from 1 to 64 (InternVL uses 0.5: 2x2 patches per token)")
+        }
+        return ratio
+    }
+
     /// What reaches the LLM from a tower of `layers` blocks, `prefix` prefix tokens and a `grid` of patches.
-    /// - Throws: `ModelError.badConfig` when the feature layer does not exist.
+    /// - Throws: `ModelError.badConfig` when the feature layer does not exist, `.badInput` when the
+    ///   token merge does not divide `grid`.
     public func info(layers: Int, prefix: Int, grid: [Int], path: String) throws -> LVLMTowerInfo {
         let source: String, hf: Int?, layer: Int
         // InternVL reads last_hidden_state for -1 (after its final norm), hidden_states[i] otherwise.
@@ -78,6 +92,11 @@ public struct LVLMSpec: Sendable, Equatable {
         var merge: String?
         if let ratio = downsampleRatio {
             let k = Int((1 / ratio).rounded())
+            // HF's pixel_shuffle reshapes the grid into k x k blocks and fails on a remainder.
+            // The grid comes from the image size, so this names the size, not the config, as the cause.
+            guard grid.allSatisfy({ $0 % k == 0 }) else {
+                throw ModelError.badInput(reason: "the pixel shuffle of \(path) (downsample_ratio \(ratio)) merges \(k)x\(k) patches, which does not divide the patch grid \(grid.map(String.init).joined(separator: "x")); choose an image size whose grid is a multiple of \(k)")
+            }
             merge = "pixel_shuffle \(k)x\(k)->1"
             tokens = grid.reduce(1, *) / (k * k) + (selectStrategy == "full" ? prefix : 0)
         }

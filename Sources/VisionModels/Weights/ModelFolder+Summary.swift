@@ -41,18 +41,8 @@ extension ModelFolder {
     /// The folder's summary without reading any weights.
     /// - Throws: the errors of `readConfig()` / `readLVLM()`.
     public func summary() throws -> ModelFolderSummary {
-        let spec: ArchitectureDescription
         let source = configURL.path
-        switch try readConfig() {
-        case .dinov2(let c): spec = try c.description(source: source)
-        case .vit(let c): spec = try c.description(source: source)
-        case .clipVision(let c): spec = try c.description(source: source)
-        case .siglipVision(let c): spec = try c.description(source: source)
-        case .internVLVision(let c): spec = try c.description(source: source)
-        case .dinov2WithRegisters(let c): spec = try c.description(source: source)
-        case .dinov3ViT(let c): spec = try c.description(source: source)
-        case .qwen2_5_VLVision(let c): spec = try c.description(source: source)
-        }
+        let spec = try readConfig().architecture(source: source)
         let registers = spec.embedding.prefix.registers
         let object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: configURL))) as? [String: Any]
         let index = CheckpointIndex.url(in: url)

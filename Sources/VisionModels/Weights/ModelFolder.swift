@@ -50,6 +50,26 @@ public struct ModelFolder: Sendable {
         case siglipVision(SiglipVisionConfig), dinov2WithRegisters(Dinov2WithRegistersConfig), internVLVision(InternVLVisionConfig)
         case dinov3ViT(DINOv3ViTConfig)
         case qwen2_5_VLVision(Qwen2_5_VLVisionConfig)
+
+        /// The tower's architecture description (sizes, prefix tokens, block), checked as loading checks
+        /// it: `inspect` reads no weights but divides by the patch size (a config with `patch_size: 0`
+        /// trapped there; found by the checkpoint_index fuzz target).
+        /// - Throws: `ModelError.badConfig` naming `source` for sizes out of range or that do not fit together.
+        public func architecture(source: String) throws -> ArchitectureDescription {
+            let spec: ArchitectureDescription
+            switch self {
+            case .dinov2(let c): spec = try c.description(source: source)
+            case .vit(let c): spec = try c.description(source: source)
+            case .clipVision(let c): spec = try c.description(source: source)
+            case .siglipVision(let c): spec = try c.description(source: source)
+            case .internVLVision(let c): spec = try c.description(source: source)
+            case .dinov2WithRegisters(let c): spec = try c.description(source: source)
+            case .dinov3ViT(let c): spec = try c.description(source: source)
+            case .qwen2_5_VLVision(let c): spec = try c.description(source: source)
+            }
+            try spec.validate(source: source)
+            return spec
+        }
     }
 
     /// The `model_type`s `--model` opens: towers, and LVLMs whose vision tower is one of them.
@@ -59,8 +79,33 @@ public struct ModelFolder: Sendable {
     ] + LVLMSpec.towerDefaults.keys.sorted()
 
     /// Parses config.json, dispatching on `model_type` ("clip" and the LVLMs use their `vision_config`).
+    /// - Throws: `ModelError.missingFile` when there is no config.json, else the errors of `config(json:source:)`.
     public func readConfig() throws -> Config {
-        let (object, path) = try readObject()
+        try Self.config(json: try readConfigData(), source: configURL.path)
+    }
+
+    /// The LVLM side of config.json (feature layer, select strategy, token merge), nil for a bare tower.
+    /// - Throws: `ModelError.missingFile` when there is no config.json, else the errors of `lvlm(json:source:)`.
+    public func readLVLM() throws -> LVLMSpec? {
+        try Self.lvlm(json: try readConfigData(), source: configURL.path)
+    }
+
+    /// The bytes of config.json.
+    private func readConfigData() throws -> Data {
+        guard let data = FileManager.default.contents(atPath: configURL.path) else {
+            throw ModelError.missingFile(path: configURL.path, hint: "a model folder needs config.json (HF format)")
+        }
+        return data
+    }
+
+    // MARK: - Parsing config.json's bytes (the file readers above and the fuzz target come here)
+
+    /// The tower config of a config.json's contents, dispatching on `model_type` ("clip" and the LVLMs
+    /// use their `vision_config`).
+    /// - Parameters: json: the file's bytes; source: its path, for messages.
+    /// - Throws: `ModelError.badConfig` naming `source`, `.unsupportedArchitecture`.
+    public static func config(json: Data, source path: String) throws -> Config {
+        let object = try configObject(json: json, source: path)
         let modelType = object["model_type"] as! String
         func decode<T: Decodable>(_ type: T.Type, _ json: Any) throws -> T {
             do {
@@ -95,20 +140,18 @@ public struct ModelFolder: Sendable {
         }
     }
 
-    /// The LVLM side of config.json (feature layer, select strategy, token merge), nil for a bare tower.
-    public func readLVLM() throws -> LVLMSpec? {
-        let (object, path) = try readObject()
+    /// The LVLM keys of a config.json's contents, nil when its `model_type` is a bare tower.
+    /// - Parameters: json: the file's bytes; source: its path, for messages.
+    /// - Throws: `ModelError.badConfig` naming `source`.
+    public static func lvlm(json: Data, source path: String) throws -> LVLMSpec? {
+        let object = try configObject(json: json, source: path)
         let modelType = object["model_type"] as! String
         guard LVLMSpec.towerDefaults[modelType] != nil else { return nil }
         return try LVLMSpec(family: modelType, object: object, path: path)
     }
 
     /// config.json as a JSON object with a string `model_type`.
-    private func readObject() throws -> (object: [String: Any], path: String) {
-        let path = configURL.path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelError.missingFile(path: path, hint: "a model folder needs config.json (HF format)")
-        }
+    private static func configObject(json data: Data, source path: String) throws -> [String: Any] {
         guard data.count < 10_000_000,
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ModelError.badConfig(path: path, reason: "it is not a JSON object")
@@ -116,7 +159,7 @@ public struct ModelFolder: Sendable {
         guard object["model_type"] is String else {
             throw ModelError.badConfig(path: path, reason: "it has no model_type")
         }
-        return (object, path)
+        return object
     }
 
     /// Writes a complete folder atomically: everything goes into a hidden temporary directory beside
