@@ -66,6 +66,7 @@ public struct ReportBuilder: Sendable {
         let sample = TokenSample.make(imageCount: store.images.count, tokens: store.model.tokens, maxImages: config.sampleImages,
                                       maxTokens: config.ckaTokens, seed: config.seed)
         var analysis = StoreAnalysis(store: store, layers: layers, source: source, sample: sample)
+        analysis.blockImages = config.blockImages
         let reading = ProgressBar(total: 2 * layers.count, unit: "layer passes", label: "report: reading", enabled: config.progress)
         try analysis.loadLayers { reading.advance() }
         try analysis.loadRepresentations(focus: config.focusLayer, keepFocus: true) { reading.advance() }
@@ -74,7 +75,7 @@ public struct ReportBuilder: Sendable {
         let cka = CKAMatrix.symmetric(analysis.grams)
         let persistence = try analysis.persistence()
         let headlines = Headlines(layers: layers, results: analysis.results, imageCount: store.images.count, source: source,
-                                  hasReceived: analysis.results.contains { $0.received != nil }, persistence: persistence, cka: cka, probes: probes.rows).sentences
+                                  hasReceived: analysis.results.contains(where: \.hasReceived), persistence: persistence, cka: cka, probes: probes.rows).sentences
 
         // The drawing bar needs its total before the figures exist: count them from the plan.
         let total = ((try? ReportContext(config: config, analysis: analysis, figures: nil).plannedFigures(probes: probes)) ?? 0)

@@ -42,6 +42,9 @@ public struct ReportConfig: Sendable, Equatable {
     public var scale: Double = 1
     /// Progress bar on stderr.
     public var progress: Bool = true
+    /// Images per block where a layer is read block by block (nil: about 32 MiB of hidden states).
+    /// Only memory and speed depend on it, never the report.
+    public var blockImages: Int?
 
     public init(store: URL, out: URL) {
         self.store = store

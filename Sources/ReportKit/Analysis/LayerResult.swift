@@ -2,16 +2,18 @@ import ActivationStore
 import Foundation
 import SinkAnalysis
 
-/// Everything a report knows about one layer after the first pass: the `[n, T]` arrays it
-/// draws from and the library's summary of the masks.
+/// Everything a report keeps of one layer after the first pass: the sink mask, the library's
+/// summary and the norm histogram. Norms and received attention are read one layer at a time
+/// while loading and then dropped; sections that draw tokens (gallery, scatter) read the rows
+/// they need again (`norms(store:images:)`), so what stays per layer is 1 byte a token.
 ///
 /// Glossary: n images, T tokens (P prefix tokens first, then the patch grid), D hidden size.
 struct LayerResult: Sendable {
     var layer: Int
-    /// `[n, T]` token L2 norms.
-    var norms: [Float]
-    /// `[n, T]` received attention (uniform share = 1), nil when the store has none for this layer.
-    var received: [Float]?
+    /// Whether the store has received attention for this layer.
+    var hasReceived: Bool
+    /// Histogram of the patch-token norms of all images (`histogramBins` equal bins over min...max).
+    var normHistogram: (edges: [Double], counts: [Int])
     /// `[n, T]` 1 where the token is a sink.
     var mask: [UInt8]
     /// `[n]` sinks per image.
@@ -27,8 +29,13 @@ struct LayerResult: Sendable {
 }
 
 extension LayerResult {
+    /// Bins of the norm histogram.
+    static let histogramBins = 50
+
     /// Reads one layer and finds or reads its sinks.
-    static func load(store: StoreReader, layer l: Int, source: SinkSource) throws -> LayerResult {
+    /// - Parameter blockImages: images per block for masks a detector computes (nil: about
+    ///   `SinkDetection.blockBytes` of hidden states).
+    static func load(store: StoreReader, layer l: Int, source: SinkSource, blockImages: Int? = nil) throws -> LayerResult {
         let model = store.model
         let n = store.images.count, t = model.tokens
         let detector = source.detector
@@ -51,7 +58,7 @@ extension LayerResult {
             maskNote = "The store has no '\(source.method)' mask for layer \(l); it is shown without sinks."
         } else if let detector {
             // Block by block, as `detect` does: massive / sinkdim never hold a layer's hidden states.
-            mask = try SinkDetection.mask(store: store, detector: detector, layer: l)
+            mask = try SinkDetection.mask(store: store, detector: detector, layer: l, blockImages: blockImages)
             switch (detector, mask.threshold) {
             case (is TopKNorm, _): thresholdSource = "rank"
             case (let d as NormThreshold, nil) where d.tau == .auto: thresholdSource = "none"
@@ -77,7 +84,8 @@ extension LayerResult {
         } else if let tau = calibration.tau {
             marker = (tau, "calibrated τ")
         }
-        return LayerResult(layer: l, norms: activations.norms, received: received, mask: mask.values, counts: mask.counts,
+        let normHistogram = histogram(patchNorms(activations.norms, tokens: t, prefix: activations.prefixCount), bins: histogramBins)
+        return LayerResult(layer: l, hasReceived: received != nil, normHistogram: normHistogram, mask: mask.values, counts: mask.counts,
                            detection: detection, calibration: calibration, marker: marker, maskNote: maskNote)
     }
 
@@ -86,12 +94,22 @@ extension LayerResult {
                  prefixPasses: [UInt8](repeating: 0, count: n * min(p, t)))
     }
 
-    /// Patch-token norms of all images (prefix tokens left out, as calibration does).
-    func patchNorms(tokens t: Int, prefix p: Int) -> [Float] {
+    /// Patch-token norms of `[n, T]` norms (prefix tokens left out, as calibration does).
+    static func patchNorms(_ norms: [Float], tokens t: Int, prefix p: Int) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(norms.count / t * (t - p))
         for i in 0..<(norms.count / t) { out += norms[(i * t + p)..<((i + 1) * t)] }
         return out
+    }
+
+    /// `[images.count, T]` token L2 norms of some images at this layer, read from the store.
+    func norms(store: StoreReader, images: [Int]) throws -> [Float] {
+        try store.norms(layer: layer, images: images)
+    }
+
+    /// `[images.count, T]` received attention of some images at this layer (nil: the store has none).
+    func received(store: StoreReader, images: [Int]) throws -> [Float]? {
+        hasReceived ? try store.received(layer: layer, images: images) : nil
     }
 
     var totalSinks: Int { detection.sinks.total }

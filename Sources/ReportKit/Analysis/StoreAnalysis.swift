@@ -4,8 +4,8 @@ import LinearAlgebra
 import SinkAnalysis
 
 /// The numbers a report or a comparison draws from one store, computed in two passes over the
-/// chosen layers: first norms, received attention and sink masks of every image (`[n, T]` per
-/// layer, small next to the hidden states), then hidden states of a token subsample for CKA and,
+/// chosen layers: first, one layer at a time, the sink masks (`[n, T]`, 1 byte a token, kept) and
+/// the summaries of norms and received attention (read, summarised, dropped), then hidden states of a token subsample for CKA and,
 /// at the focus layer, of the sampled images for PCA.
 struct StoreAnalysis: Sendable {
     let store: StoreReader
@@ -21,6 +21,10 @@ struct StoreAnalysis: Sendable {
     var focusLayer: Int = 0
     /// `[s, T, D]` hidden states of `sample.images` at `focusLayer`, when asked for.
     var focusHidden: [Float]?
+    /// Images per block where a layer is read block by block (nil: about `SinkDetection.blockBytes`
+    /// of hidden states); results do not depend on it.
+    var blockImages: Int?
+    var blockSize: Int { blockImages ?? store.imagesFitting(bytes: SinkDetection.blockBytes) }
 
     var model: ModelInfo { store.model }
     var n: Int { store.images.count }
@@ -56,7 +60,7 @@ struct StoreAnalysis: Sendable {
         results = []
         for l in layers {
             do {
-                results.append(try LayerResult.load(store: store, layer: l, source: source))
+                results.append(try LayerResult.load(store: store, layer: l, source: source, blockImages: blockImages))
             } catch let e as ReportError {
                 throw e
             } catch {

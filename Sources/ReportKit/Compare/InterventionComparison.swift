@@ -34,7 +34,7 @@ struct InterventionComparison {
 
     /// Figures `section()` draws.
     var planned: Int {
-        let received = layers.filter { clean.result($0)?.received != nil && intervened.result($0)?.received != nil }.count
+        let received = layers.filter { clean.result($0)?.hasReceived == true && intervened.result($0)?.hasReceived == true }.count
         return EffectFigures.planned(effects) + images.count * (2 * layers.count + 2 * received)
     }
 
@@ -67,10 +67,14 @@ struct InterventionComparison {
                 guard let a = clean.result(l), let b = intervened.result(l) else { continue }
                 let rowA = (pair.clean * clean.t)..<((pair.clean + 1) * clean.t), rowB = (pair.intervened * intervened.t)..<((pair.intervened + 1) * intervened.t)
                 func marked(_ r: LayerResult, _ row: Range<Int>, _ p: Int) -> [Int] { (p..<(row.count)).filter { r.mask[row.lowerBound + $0] != 0 }.map { $0 - p } }
-                let kinds: [(String, String, ColorMap, [Float], [Float])] = [("norm", "L2 norm", .magma, a.norms, b.norms)]
-                    + (a.received.flatMap { ra in b.received.map { rb in [("attn", "received (uniform = 1)", ColorMap.viridis, ra, rb)] } } ?? [])
+                // Only this image's rows are read: the analyses keep no layer's norms or attention.
+                let normsA = try a.norms(store: clean.store, images: [pair.clean]), normsB = try b.norms(store: intervened.store, images: [pair.intervened])
+                let receivedA = try a.received(store: clean.store, images: [pair.clean])
+                let receivedB = try b.received(store: intervened.store, images: [pair.intervened])
+                let kinds: [(String, String, ColorMap, [Float], [Float])] = [("norm", "L2 norm", .magma, normsA, normsB)]
+                    + (receivedA.flatMap { ra in receivedB.map { rb in [("attn", "received (uniform = 1)", ColorMap.viridis, ra, rb)] } } ?? [])
                 for (tag, bar, map, va, vb) in kinds {
-                    let before = Array(va[rowA].dropFirst(clean.p)), after = Array(vb[rowB].dropFirst(intervened.p))
+                    let before = Array(va.dropFirst(clean.p)), after = Array(vb.dropFirst(intervened.p))
                     for (side, values, store, mask) in [(cleanName, before, "clean", marked(a, rowA, clean.p)),
                                                         (intervenedName, after, "intervened", marked(b, rowB, intervened.p))] {
                         cells.append(try PatchHeatmap(values: values, image: picture.image, grid: grid, marked: mask,

@@ -6,7 +6,7 @@ import SinkAnalysis
 /// Section 5: how a token's norm relates to the attention it receives.
 extension ReportContext {
     func attentionSection() throws -> (Page.Section, NormAttentionFacts) {
-        let withReceived = results.filter { $0.received != nil }
+        let withReceived = results.filter(\.hasReceived)
         guard !withReceived.isEmpty else {
             let note = "The store has no received attention (it was extracted or imported without attention), "
                 + "so the relation between a token's norm and the attention it receives cannot be shown."
@@ -16,7 +16,7 @@ extension ReportContext {
         let relations = withReceived.compactMap { $0.detection.normAttention }
         let focus = withReceived.first { $0.layer == analysis.focusLayer }
             ?? withReceived.max { a, b in a.totalSinks != b.totalSinks ? a.totalSinks < b.totalSinks : a.layer < b.layer }!
-        let scatter = scatterFacts(focus)
+        let scatter = try scatterFacts(focus)
         var panels: [HTML] = []
         let groups = scatter.groups.filter { !$0.x.isEmpty }
         let logX = logScale(groups.flatMap(\.x)), logY = logScale(groups.flatMap(\.y))
@@ -55,25 +55,43 @@ extension ReportContext {
                 NormAttentionFacts(available: true, note: nil, layers: relations, scatter: scatter))
     }
 
-    /// Sinks, CLS and a sample of the other patch tokens at one layer.
-    func scatterFacts(_ r: LayerResult) -> ScatterFacts {
-        guard let received = r.received else {
+    /// Sinks, CLS and a sample of the other patch tokens at one layer. The sample is drawn by rank
+    /// among the non-sink patch tokens (counted from the mask), then the layer is read block by
+    /// block keeping only the drawn tokens' values, so no layer's norms are held whole.
+    func scatterFacts(_ r: LayerResult) throws -> ScatterFacts {
+        guard r.hasReceived else {
             return ScatterFacts(layer: r.layer, xLabel: "L2 norm", yLabel: "received attention", groups: [], sampling: "")
         }
         let t = analysis.t, p = analysis.p
-        var others: [Int] = [], sinks: [Int] = [], cls: [Int] = []
-        for k in 0..<r.mask.count {
-            let token = k % t
-            if r.mask[k] != 0 { sinks.append(k) } else if token >= p { others.append(k) } else if token == 0 { cls.append(k) }
+        var otherCount = 0
+        for k in 0..<r.mask.count where r.mask[k] == 0 && k % t >= p { otherCount += 1 }
+        let drawnRanks = TokenSample.draw(count: config.scatterPoints, from: otherCount, seed: config.seed)
+        var others = ScatterGroup(name: "other patch tokens", x: [], y: []), sinks = ScatterGroup(name: "sinks", x: [], y: [])
+        var cls = ScatterGroup(name: "CLS", x: [], y: [])
+        var rank = 0, next = 0
+        try analysis.store.forEachBlock(maxImages: analysis.blockSize) { block in
+            let norms = try block.norms(layer: r.layer), received = try block.received(layer: r.layer)
+            let base = block.images.lowerBound * t
+            for j in 0..<norms.count {
+                let k = base + j, token = k % t
+                if r.mask[k] != 0 {
+                    sinks.x.append(norms[j]); sinks.y.append(received[j])
+                } else if token >= p {
+                    if next < drawnRanks.count, drawnRanks[next] == rank {
+                        others.x.append(norms[j]); others.y.append(received[j])
+                        next += 1
+                    }
+                    rank += 1
+                } else if token == 0 {
+                    cls.x.append(norms[j]); cls.y.append(received[j])
+                }
+            }
         }
-        let drawn = TokenSample.draw(count: config.scatterPoints, from: others.count, seed: config.seed).map { others[$0] }
-        func group(_ name: String, _ ks: [Int]) -> ScatterGroup {
-            ScatterGroup(name: name, x: ks.map { r.norms[$0] }, y: ks.map { received[$0] })
-        }
-        var groups = [group("other patch tokens", drawn), group("sinks", sinks)]
-        if p > 0 { groups.insert(group("CLS", cls), at: 1) }
-        let sampling = "Drawn: " + (sinks.isEmpty ? "no sinks (there are none), " : "all \(sinks.count) sinks, ") + (p > 0 ? "the CLS token of every image, " : "")
-            + (drawn.count == others.count ? "and all \(others.count) other patch tokens." : "and \(drawn.count) of the \(others.count) other patch tokens (seeded sample).")
+        let drawn = others.x, sinkCount = sinks.x.count
+        var groups = [others, sinks]
+        if p > 0 { groups.insert(cls, at: 1) }
+        let sampling = "Drawn: " + (sinkCount == 0 ? "no sinks (there are none), " : "all \(sinkCount) sinks, ") + (p > 0 ? "the CLS token of every image, " : "")
+            + (drawn.count == otherCount ? "and all \(otherCount) other patch tokens." : "and \(drawn.count) of the \(otherCount) other patch tokens (seeded sample).")
         return ScatterFacts(layer: r.layer, xLabel: "L2 norm", yLabel: "received attention (uniform = 1)", groups: groups, sampling: sampling)
     }
 

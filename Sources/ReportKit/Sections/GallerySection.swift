@@ -75,6 +75,8 @@ extension ReportContext {
                 guard let r = analysis.result(l) else { continue }
                 let row = (i * analysis.t)..<((i + 1) * analysis.t)
                 let mask = Array(r.mask[row])
+                // Only this image's rows are read: the analysis keeps no layer's norms or attention.
+                let normRow = try r.norms(store: analysis.store, images: [i])
                 let marked = (analysis.p..<analysis.t).filter { mask[$0] != 0 }.map { $0 - analysis.p }
                 let prefix = (0..<analysis.p).filter { mask[$0] != 0 }
                 sinkPatches.append(marked)
@@ -82,19 +84,19 @@ extension ReportContext {
                 let prefixNote = prefix.isEmpty ? "" : analysis.registers == 0
                     ? "; prefix tokens \(prefix.map(String.init).joined(separator: ", ")) are sinks too (not on the grid)"
                     : "; " + prefixRoles(prefix) + " \(prefix.count == 1 ? "is a sink" : "are sinks") too (not on the grid)"
-                norms.append(try overlay(values: Array(r.norms[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
+                norms.append(try overlay(values: Array(normRow.dropFirst(analysis.p)), image: picture.image, marked: marked,
                                          title: "Layer \(l): norm", bar: "L2 norm", map: .magma, size: (width, height),
                                          name: String(format: "gallery-%04d-l%02d-norm", i, l),
                                          caption: "Image \(i), layer \(l): L2 norm of each patch token; cyan outlines: \(marked.count) sink\(marked.count == 1 ? "" : "s")" + prefixNote
-                                            + clsNote(r.norms[row], what: "norm", median: true)
-                                            + registersNote(r.norms[row], what: "norm", median: true) + "."))
-                if let received = r.received {
-                    attention.append(try overlay(values: Array(received[row].dropFirst(analysis.p)), image: picture.image, marked: marked,
+                                            + clsNote(normRow[...], what: "norm", median: true)
+                                            + registersNote(normRow[...], what: "norm", median: true) + "."))
+                if let received = try r.received(store: analysis.store, images: [i]) {
+                    attention.append(try overlay(values: Array(received.dropFirst(analysis.p)), image: picture.image, marked: marked,
                                                  title: "Layer \(l): received attention", bar: "received (uniform = 1)", map: .viridis,
                                                  size: (width, height), name: String(format: "gallery-%04d-l%02d-attn", i, l),
                                                  caption: "Image \(i), layer \(l): attention each patch token receives (head-mean column sum; 1 is the uniform share); cyan outlines: sinks"
-                                                    + clsNote(received[row], what: "received attention", median: false)
-                                                    + registersNote(received[row], what: "received attention", median: false) + "."))
+                                                    + clsNote(received[...], what: "received attention", median: false)
+                                                    + registersNote(received[...], what: "received attention", median: false) + "."))
                 } else {
                     attention.append(.element("div", [], .paragraph("No received attention at layer \(l).", class: "note")))
                 }
@@ -125,7 +127,7 @@ extension ReportContext {
             intro += " The model's \(k) register token\(k == 1 ? "" : "s") (designed sinks; Darcet et al.) \(k == 1 ? "is" : "are") not on the patch grid "
                 + "and never drawn on it; each caption gives \(k == 1 ? "its" : "their mean") norm and received attention beside CLS's."
         }
-        let noAttention = chosen.filter { analysis.result($0)?.received == nil }
+        let noAttention = chosen.filter { analysis.result($0)?.hasReceived != true }
         if !hasReceived {
             intro += " The store has no received attention, so only norm heatmaps are shown."
         } else if !noAttention.isEmpty {

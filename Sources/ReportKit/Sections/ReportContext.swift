@@ -25,14 +25,14 @@ struct ReportContext {
     var model: ModelInfo { analysis.model }
     var layers: [Int] { analysis.layers }
     var results: [LayerResult] { analysis.results }
-    var hasReceived: Bool { results.contains { $0.received != nil } }
+    var hasReceived: Bool { results.contains(where: \.hasReceived) }
 
     /// The number of figures the sections will draw, so the progress bar knows its total.
     func plannedFigures(probes: ProbeFacts) throws -> Int {
         let l = layers.count
         var count = l + (l >= 2 ? 2 : 0)                                  // histograms; counts and norms charts
         let galleryLayers = try galleryLayers()
-        let withReceived = galleryLayers.filter { analysis.result($0)?.received != nil }.count
+        let withReceived = galleryLayers.filter { analysis.result($0)?.hasReceived == true }.count
         count += min(config.galleryImages, analysis.n) * (1 + galleryLayers.count + withReceived)
         if hasReceived {
             let correlations = results.compactMap(\.detection.normAttention).filter { $0.spearman != nil || $0.pearson != nil }

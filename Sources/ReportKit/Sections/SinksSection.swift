@@ -91,7 +91,7 @@ extension ReportContext {
         var facts: [NormHistogram] = []
         var panels: [HTML] = []
         for r in results {
-            let (edges, counts) = histogram(r.patchNorms(tokens: analysis.t, prefix: analysis.p), bins: 50)
+            let (edges, counts) = r.normHistogram
             let label = r.marker.map { "\($0.label) = \(Format.num($0.value))" }
             let fact = NormHistogram(layer: r.layer, edges: edges, counts: counts, marker: r.marker?.value,
                                      markerLabel: r.marker?.label, sinks: r.totalSinks)

@@ -4,7 +4,7 @@ import Foundation
 extension SinkDetection {
     /// Images per block when reading a layer: about 32 MiB of `[n, T, D]` f32 hidden states
     /// (85 DINOv2-S images, 14 CLIP-L/336 ones), and never more than one shard file.
-    static let blockBytes = 32 << 20
+    public static let blockBytes = 32 << 20
 
     /// Detects and summarises one layer block by block, appending the masks to `spool`.
     static func detectLayer(
