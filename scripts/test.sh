@@ -5,6 +5,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # The reference tests' Python (numpy, safetensors, scikit-learn, onnxruntime, torch, transformers) in .venv.
 bash scripts/setup-python.sh
+# PIL's output for every cached photo (into the cache, never the repo), so PreprocessorTests
+# compares all of them instead of skipping.
+if grep -qx ok .venv/sinkscope-setup-status 2>/dev/null \
+    && [ -z "$(ls -A "${SINKSCOPE_CACHE:-$HOME/.cache/sinkscope}/pil-reference" 2>/dev/null)" ]; then
+    .venv/bin/python3 scripts/fixtures/make_image_fixtures.py --photo-references-only >/dev/null \
+        || echo "[test] could not write the PIL references of the cached photos; PreprocessorTests will skip that test"
+fi
 # The module graph: Package.swift, docs/architecture.md and every import agree (fails on a violation).
 python3 scripts/check-imports.py
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
