@@ -18,18 +18,7 @@ final class InterveneCommandTests: XCTestCase {
     /// A tiny-vit folder (32×32, 4×4 grid, CLS, no registers, 2 blocks) and three images.
     private func fixture() throws -> (model: String, images: String) {
         root = temporaryDirectory()
-        let images = root.appendingPathComponent("images"), model = root.appendingPathComponent("tiny-vit")
-        for dir in [images, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
-            .filter { $0.hasSuffix(".png") }.sorted().prefix(3)
-        try XCTSkipIf(sources.count < 3, "needs three PNG fixtures in Tests/Fixtures/images/decode")
-        for name in sources {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(name))
-        }
-        for file in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
-        }
-        try Data(#"{"size": {"height": 32, "width": 32}}"#.utf8).write(to: model.appendingPathComponent("preprocessor_config.json"))
+        let (model, images) = try TinyViTAssets.make(in: root)
         return (model.path, images.path)
     }
 
@@ -109,18 +98,7 @@ final class NeuronsCommandTests: XCTestCase {
     func testRanksNeuronsByTheirActivationAtTheOutliers() throws {
         let root = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let images = root.appendingPathComponent("images"), model = root.appendingPathComponent("tiny-vit")
-        for dir in [images, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
-            .filter { $0.hasSuffix(".png") }.sorted().prefix(3)
-        try XCTSkipIf(sources.count < 3, "needs three PNG fixtures in Tests/Fixtures/images/decode")
-        for name in sources {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(name))
-        }
-        for file in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
-        }
-        try Data(#"{"size": {"height": 32, "width": 32}}"#.utf8).write(to: model.appendingPathComponent("preprocessor_config.json"))
+        let (model, images) = try TinyViTAssets.make(in: root)
         func neurons(_ extra: [String]) throws -> String {
             let command = try SinkScopeCommand.parseAsRoot(["neurons", "--model", model.path, "--images", images.path] + extra)
             return try XCTUnwrap(command as? NeuronsCommand).output()

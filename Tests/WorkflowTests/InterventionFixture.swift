@@ -11,19 +11,7 @@ import XCTest
 enum InterventionFixture {
     /// A directory holding `tiny-vit/` and `images/`.
     static func assets(in root: URL) throws -> (model: URL, images: URL) {
-        let images = root.appendingPathComponent("images"), model = root.appendingPathComponent("tiny-vit")
-        for dir in [images, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
-            .filter { $0.hasSuffix(".png") }.sorted().prefix(3)
-        try XCTSkipIf(sources.count < 3, "needs three PNG fixtures in Tests/Fixtures/images/decode")
-        for name in sources {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(name))
-        }
-        for file in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
-        }
-        try Data(#"{"size": {"height": 32, "width": 32}}"#.utf8).write(to: model.appendingPathComponent("preprocessor_config.json"))
-        return (model, images)
+        try TinyViTAssets.make(in: root)
     }
 
     static func extraction(_ assets: (model: URL, images: URL), out: URL) -> ExtractionConfig {
