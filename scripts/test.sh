@@ -58,7 +58,8 @@ if [ -n "$summary" ]; then
         skipped=$(echo "$summary" | sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/')
     fi
     # "PyPI unreachable: ..." (scripts/setup-python.sh could not reach the index), or the sentence the test gave.
-    reasons=$(grep -aE ": Test skipped - " "$LOG" | sed -E 's/.*: Test skipped - //' \
+    # (`|| true`: with nothing skipped grep finds no line, and under pipefail that must not end the script.)
+    reasons=$({ grep -aE ": Test skipped - " "$LOG" || true; } | sed -E 's/.*: Test skipped - //' \
         | sed -E 's/^(PyPI unreachable):.*/\1 (scripts\/setup-python.sh)/' | sort | uniq -c | sort -rn \
         | awk '{n=$1; $1=""; sub(/^ /, ""); printf "%s%d: %s", (NR>1 ? "; " : ""), n, $0}')
     [ -n "$extra_reasons" ] && reasons="${reasons:+$reasons; }$extra_reasons"
