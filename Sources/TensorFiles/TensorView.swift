@@ -90,3 +90,25 @@ public struct TensorView: Sendable {
         return (rows.lowerBound * rowElements)..<(rows.upperBound * rowElements)
     }
 }
+
+/// Float32 elements read where they lie in a memory-mapped file, without a copy. `base` stays valid
+/// as long as `owner` (the mapping) lives: whoever keeps the pointer keeps the owner.
+public struct BorrowedFloats: @unchecked Sendable {   // the bytes are read-only and the owner is immutable
+    public let base: UnsafePointer<Float>
+    public let count: Int
+    public let owner: AnyObject
+}
+
+extension TensorView {
+    /// The whole tensor in place, when its bytes already are what a `[Float]` would hold: dtype F32 on a
+    /// little-endian host, in a mapped file, at a 4-byte-aligned address (safetensors aligns data to 8
+    /// bytes and tensors to their element size, so a checkpoint written by torch qualifies). nil
+    /// otherwise; the caller then converts a copy with `floats()`.
+    public func borrowedFloats() -> BorrowedFloats? {
+        guard dtype == .f32, 1.littleEndian == 1, count > 0, case let .mapped(file, span) = storage,
+              let start = file.withBytes(span, { $0.baseAddress }),
+              Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0
+        else { return nil }
+        return BorrowedFloats(base: start.assumingMemoryBound(to: Float.self), count: count, owner: file)
+    }
+}

@@ -5,7 +5,8 @@ extension VisionTransformer {
     /// every tensor the description needs under the name the map gives, and checks each shape.
     ///
     /// No tensor is transformed except by layout: the conv weight is read as a [D, C·P·P] matrix (same
-    /// bytes), and q | k | v and gate | up are stacked as rows for one matrix product each.
+    /// bytes), and q | k | v and gate | up are stacked (`LinearStack`). Weight matrices of an F32
+    /// checkpoint are read in place from its mapping (`ParameterValues`); the rest is copied as f32.
     /// - Throws: `ModelError.badConfig` for a description the forward cannot hold, `.missingWeight`
     ///   (listing the names that exist) or `.wrongShape`.
     public init(description spec: ArchitectureDescription, weights: ModelWeights, map: WeightMap) throws {
@@ -70,11 +71,28 @@ private struct WeightReader {
         }
     }
 
+    /// A weight matrix: like `tensor`, but read in place from a mapped F32 checkpoint when it can be
+    /// (`ParameterValues`), a row block of a fused tensor included.
+    func parameter(_ name: ParameterName, shape: [Int]) throws -> ParameterValues {
+        guard let stored = map.tensor(name) else {
+            throw ModelError.badConfig(path: weights.source, reason: "the family's weight map has no checkpoint name for \(name)")
+        }
+        if let rows = stored.rows {
+            let total = weights.shape(of: stored.name)?.first ?? 0
+            let fused = try weights.parameter(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
+            guard rows.count == shape[0] else {
+                throw ModelError.badConfig(path: weights.source, reason: "\(name) takes rows \(rows) of \(stored.name), expected \(shape[0]) rows")
+            }
+            return fused.rows(rows, width: shape.dropFirst().reduce(1, *))
+        }
+        return try weights.parameter(stored.name, shape: Array(repeating: 1, count: stored.leadingOnes) + shape)
+    }
+
     /// A linear map with weight of `shape` [outputs, ...inputs] (a conv weight is read as [outputs, Π inputs]).
     func linear(_ weight: ParameterName, _ bias: ParameterName, shape: [Int], bias hasBias: Bool) throws -> LinearWeights {
         let outputs = shape[0]
         return LinearWeights(
-            weight: try tensor(weight, shape: shape), bias: hasBias ? try tensor(bias, shape: [outputs]) : nil,
+            weight: try parameter(weight, shape: shape), bias: hasBias ? try tensor(bias, shape: [outputs]) : nil,
             outputs: outputs, inputs: shape.dropFirst().reduce(1, *))
     }
 
@@ -82,20 +100,10 @@ private struct WeightReader {
         try linear(.block(b, module, .weight), .block(b, module, .bias), shape: [outputs, inputs], bias: bias)
     }
 
-    /// Stacks linears with the same inputs as rows (q | k | v, gate | up) for one matrix product.
-    /// When only some parts have a bias (DINOv3's key has none), the others get zeros in the stacked
-    /// bias: adding 0 is what having no bias means.
-    func stacked(_ parts: [LinearWeights]) -> LinearWeights {
-        LinearWeights(
-            weight: parts.flatMap(\.weight),
-            bias: parts.contains { $0.bias != nil } ? parts.flatMap { $0.bias ?? [Float](repeating: 0, count: $0.outputs) } : nil,
-            outputs: parts.map(\.outputs).reduce(0, +), inputs: parts[0].inputs)
-    }
-
     func block(_ b: Int, _ spec: ArchitectureDescription) throws -> EncoderBlockWeights {
         let d = spec.hiddenSize, i = spec.intermediateSize, block = spec.block, biases = block.biases
         let norm1 = try norm(block.norm.kind, { .block(b, .norm1, $0) }, width: d)
-        let qkv = stacked(try [ParameterName.BlockParameter.query, .key, .value].map {
+        let qkv = LinearStack(try [ParameterName.BlockParameter.query, .key, .value].map {
             try linear(block: b, $0, outputs: d, inputs: d, bias: $0 == .key ? biases.key ?? biases.qkv : biases.qkv)
         })
         let queryNorm = try block.qkNorm.map { try norm($0.kind, { .block(b, .queryNorm, $0) }, width: d) }
@@ -103,11 +111,11 @@ private struct WeightReader {
         let attentionOutput = try linear(block: b, .attentionOutput, outputs: d, inputs: d, bias: biases.attentionOutput)
         let layerScale1 = block.layerScale ? try tensor(.block(b, .layerScale1, .weight), shape: [d]) : nil
         let norm2 = try norm(block.norm.kind, { .block(b, .norm2, $0) }, width: d)
-        let fc1: LinearWeights
+        let fc1: LinearStack
         switch block.mlp {
-        case .plain: fc1 = try linear(block: b, .fc1, outputs: i, inputs: d, bias: biases.mlp)
+        case .plain: fc1 = LinearStack([try linear(block: b, .fc1, outputs: i, inputs: d, bias: biases.mlp)])
         case .gated:
-            fc1 = stacked([
+            fc1 = LinearStack([
                 try linear(block: b, .gate, outputs: i, inputs: d, bias: biases.mlp),
                 try linear(block: b, .fc1, outputs: i, inputs: d, bias: biases.mlp),
             ])

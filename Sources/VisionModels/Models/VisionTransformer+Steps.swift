@@ -133,16 +133,25 @@ func parallelResidual(_ x: FloatBuffer, _ y: FloatBuffer, scale: [Float]?, rows:
 
 /// `linear` on a weights struct, y[rows, outputs] = x[rows, inputs] · Wᵀ + b, with the rows split
 /// across `threads` workers, each making one single-threaded sgemm on its block of rows.
-func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: LinearWeights, rows: Int, threads: Int) {
-    w.weight.withUnsafeBufferPointer { weight in
-        let bias = w.bias
-        parallelFor(rows, threads: threads) { r in
-            let yr = y + r.lowerBound * w.outputs, xr = x + r.lowerBound * w.inputs
-            if let bias {
-                linear(yr, xr, weight: weight.baseAddress!, bias: bias, m: r.count, k: w.inputs, n: w.outputs)
-            } else {
-                linear(yr, xr, weight: weight.baseAddress!, bias: nil, m: r.count, k: w.inputs, n: w.outputs)
-            }
+/// - Parameter ldy: y's row stride when y is a column block of a wider buffer (default `outputs`).
+func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: LinearWeights, rows: Int, threads: Int, ldy: Int? = nil) {
+    let ldc = ldy ?? w.outputs
+    let weight = w.weight.base, bias = w.bias
+    parallelFor(rows, threads: threads) { r in
+        let yr = y + r.lowerBound * ldc, xr = x + r.lowerBound * w.inputs
+        if let bias {
+            linear(yr, xr, weight: weight, bias: bias, m: r.count, k: w.inputs, n: w.outputs, ldy: ldc)
+        } else {
+            linear(yr, xr, weight: weight, bias: nil, m: r.count, k: w.inputs, n: w.outputs, ldy: ldc)
         }
+    }
+}
+
+/// `linear` of each part of a stack into its column block of y [rows, stack.outputs].
+func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ stack: LinearStack, rows: Int, threads: Int) {
+    var column = 0
+    for part in stack.parts {
+        linear(y + column, x, part, rows: rows, threads: threads, ldy: stack.outputs)
+        column += part.outputs
     }
 }

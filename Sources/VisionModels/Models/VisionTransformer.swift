@@ -7,27 +7,58 @@ enum NormWeights: Sendable {
     case rmsNorm(gamma: [Float])
 }
 
-/// An `nn.Linear` in HF layout: weight [outputs, inputs], bias [outputs] or nil.
+/// An `nn.Linear` in HF layout: weight [outputs, inputs] (in place in a mapped F32 checkpoint when
+/// it can be, see `ParameterValues`), bias [outputs] or nil.
 struct LinearWeights: Sendable {
-    var weight: [Float]
+    var weight: ParameterValues
     var bias: [Float]?
     var outputs: Int
     var inputs: Int
 }
 
+/// Linears that read the same input, stacked by output rows (q | k | v, gate | up) into one output
+/// whose column blocks they fill in order. Parts whose weights lie back to back (the row blocks of a
+/// fused checkpoint tensor) are joined into one at load time, so they take one matrix product;
+/// separate tensors stay apart and take one product each, read in place instead of copied together.
+struct LinearStack: Sendable {
+    private(set) var parts: [LinearWeights]
+    let inputs: Int
+    /// Σ outputs of the parts: the row width of the stacked output.
+    let outputs: Int
+
+    init(_ parts: [LinearWeights]) {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.inputs == parts[0].inputs }, "internal: stacked linears need one input width")
+        inputs = parts[0].inputs
+        outputs = parts.reduce(0) { $0 + $1.outputs }
+        var joined: [LinearWeights] = []
+        for part in parts {
+            if let last = joined.last, last.weight.base + last.weight.count == part.weight.base {
+                // Back to back: one weight in place. A missing bias among present ones is zeros (adding 0 is what no bias means).
+                let bias: [Float]? = last.bias == nil && part.bias == nil ? nil
+                    : (last.bias ?? [Float](repeating: 0, count: last.outputs)) + (part.bias ?? [Float](repeating: 0, count: part.outputs))
+                joined[joined.count - 1] = LinearWeights(
+                    weight: ParameterValues.stacking([last.weight, part.weight]), bias: bias,
+                    outputs: last.outputs + part.outputs, inputs: inputs)
+            } else {
+                joined.append(part)
+            }
+        }
+        self.parts = joined
+    }
+}
+
 /// One encoder block's parameters, laid out for the forward (see `BlockDescription` for the math).
 struct EncoderBlockWeights: Sendable {
     var norm1: NormWeights
-    /// Query, key and value projections stacked as rows q | k | v: weight [3D, D], bias [3D].
-    /// Stacking is a runtime layout for one BLAS call instead of three; the stored tensors are unchanged.
-    var qkv: LinearWeights
+    /// Query, key and value projections stacked as rows q | k | v: output [·, 3D].
+    var qkv: LinearStack
     var queryNorm: NormWeights?          // [D] (QK-norm)
     var keyNorm: NormWeights?            // [D] (QK-norm)
     var attentionOutput: LinearWeights   // [D, D]
     var layerScale1: [Float]?            // [D]
     var norm2: NormWeights
-    /// Plain MLP: fc1 [I, D]. Gated MLP: gate and up stacked as rows gate | up, [2I, D] (one BLAS call).
-    var fc1: LinearWeights
+    /// Plain MLP: fc1 [I, D]. Gated MLP: gate and up stacked as rows gate | up, output [·, 2I].
+    var fc1: LinearStack
     var fc2: LinearWeights               // [D, I] (down for a gated MLP)
     var layerScale2: [Float]?            // [D]
 }

@@ -68,6 +68,19 @@ public struct ModelWeights: Sendable {
         return e.values
     }
 
+    /// Like `tensor(_:shape:)`, for a weight matrix the forward only reads: in place when it is an
+    /// F32 tensor of a mapped checkpoint (no copy; see `ParameterValues`), else an owned f32 copy.
+    func parameter(_ name: String, shape: [Int]) throws -> ParameterValues {
+        if let m = mapped[name] {
+            let view = try m.file.view(m.name)
+            guard view.shape == shape else {
+                throw ModelError.wrongShape(name: m.name, source: m.file.path, expected: shape, actual: view.shape)
+            }
+            if let borrowed = view.borrowedFloats() { return ParameterValues(borrowing: borrowed) }
+        }
+        return ParameterValues(try tensor(name, shape: shape))
+    }
+
     /// Like `tensor(_:shape:)` but returns nil when the tensor is absent (optional parameters such as biases).
     public func optionalTensor(_ name: String, shape: [Int]) throws -> [Float]? {
         contains(name) ? try tensor(name, shape: shape) : nil

@@ -21,12 +21,12 @@ struct AttentionPoolWeights: Sendable {
     /// Reads `root`probe, attention.in_proj_{weight,bias}, attention.out_proj.*, layernorm.*, mlp.fc1.*, mlp.fc2.*.
     init(weights: ModelWeights, root: String, width d: Int, mlpWidth i: Int, eps: Float) throws {
         func linear(_ name: String, _ outputs: Int, _ inputs: Int) throws -> LinearWeights {
-            LinearWeights(weight: try weights.tensor(name + ".weight", shape: [outputs, inputs]),
+            LinearWeights(weight: ParameterValues(try weights.tensor(name + ".weight", shape: [outputs, inputs])),
                           bias: try weights.tensor(name + ".bias", shape: [outputs]), outputs: outputs, inputs: inputs)
         }
         probe = try weights.tensor(root + "probe", shape: [1, 1, d])
         inProjection = LinearWeights(
-            weight: try weights.tensor(root + "attention.in_proj_weight", shape: [3 * d, d]),
+            weight: ParameterValues(try weights.tensor(root + "attention.in_proj_weight", shape: [3 * d, d])),
             bias: try weights.tensor(root + "attention.in_proj_bias", shape: [3 * d]), outputs: 3 * d, inputs: d)
         outProjection = try linear(root + "attention.out_proj", d, d)
         norm = .layerNorm(gamma: try weights.tensor(root + "layernorm.weight", shape: [d]),
@@ -48,11 +48,9 @@ struct AttentionPoolWeights: Sendable {
             q[j] = Float(s)
         }
         var k = [Float](repeating: 0, count: t * d), v = [Float](repeating: 0, count: t * d)
-        w.withUnsafeBufferPointer { wp in
-            b.withUnsafeBufferPointer { bp in
-                VisionModels.linear(&k, x, weight: wp.baseAddress! + d * d, bias: bp.baseAddress! + d, m: t, k: d, n: d)
-                VisionModels.linear(&v, x, weight: wp.baseAddress! + 2 * d * d, bias: bp.baseAddress! + 2 * d, m: t, k: d, n: d)
-            }
+        b.withUnsafeBufferPointer { bp in
+            VisionModels.linear(&k, x, weight: w.base + d * d, bias: bp.baseAddress! + d, m: t, k: d, n: d)
+            VisionModels.linear(&v, x, weight: w.base + 2 * d * d, bias: bp.baseAddress! + 2 * d, m: t, k: d, n: d)
         }
         // Per head: p = softmax(q_h · K_hᵀ / √hd), o_h = p · V_h (in Double: T is small, this runs once per image).
         var context = [Float](repeating: 0, count: d)
@@ -73,14 +71,14 @@ struct AttentionPoolWeights: Sendable {
             }
         }
         var r = [Float](repeating: 0, count: d)
-        VisionModels.linear(&r, context, weight: outProjection.weight, bias: outProjection.bias, m: 1, k: d, n: d)
+        VisionModels.linear(&r, context, weight: outProjection.weight.base, bias: outProjection.bias, m: 1, k: d, n: d)
         var normed = [Float](repeating: 0, count: d)
         if case let .layerNorm(gamma, beta) = norm { layerNorm(&normed, r, gamma: gamma, beta: beta, rows: 1, width: d, eps: eps) }
         var hidden = [Float](repeating: 0, count: fc1.outputs)
-        VisionModels.linear(&hidden, normed, weight: fc1.weight, bias: fc1.bias, m: 1, k: d, n: fc1.outputs)
+        VisionModels.linear(&hidden, normed, weight: fc1.weight.base, bias: fc1.bias, m: 1, k: d, n: fc1.outputs)
         hidden.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: $0.count) }
         var out = [Float](repeating: 0, count: d)
-        VisionModels.linear(&out, hidden, weight: fc2.weight, bias: fc2.bias, m: 1, k: fc1.outputs, n: d)
+        VisionModels.linear(&out, hidden, weight: fc2.weight.base, bias: fc2.bias, m: 1, k: fc1.outputs, n: d)
         for j in 0..<d { out[j] += r[j] }
         return out
     }

@@ -5,20 +5,21 @@ import LinearAlgebra
 /// y[M, N] = x[M, K] · Wᵀ + b, with W in HF `nn.Linear` layout [N, K] (out, in).
 ///
 /// One `sgemm` (LinearAlgebra): A = x [M, K] (no transpose, lda = K), B = W stored [N, K] (transposed,
-/// ldb = K), C = y [M, N] (ldc = N). The bias is broadcast into y first and kept with beta = 1, so it costs no extra pass.
+/// ldb = K), C = y [M, N] (ldc = ldy). The bias is broadcast into y first and kept with beta = 1, so it costs no extra pass.
 /// - Parameters:
-///   - y: output [M, N], overwritten.
+///   - y: output [M, N] with row stride `ldy` (≥ N; a column block of a wider buffer when larger), overwritten.
 ///   - x: input [M, K].
 ///   - weight: [N, K].
 ///   - bias: [N] or nil.
 func linear(
     _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, m: Int, k: Int, n: Int
+    weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, m: Int, k: Int, n: Int, ldy: Int? = nil
 ) {
+    let ldc = ldy ?? n
     if let bias {
-        for r in 0..<m { (y + r * n).update(from: bias, count: n) }
+        for r in 0..<m { (y + r * ldc).update(from: bias, count: n) }
     }
-    sgemm(transposeB: true, m: m, n: n, k: k, alpha: 1, a: x, lda: k, b: weight, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: n)
+    sgemm(transposeB: true, m: m, n: n, k: k, alpha: 1, a: x, lda: k, b: weight, ldb: k, beta: bias == nil ? 0 : 1, c: y, ldc: ldc)
 }
 
 /// Reference loop for `linear`: y[i, j] = Σ_k x[i, k] · W[j, k] + b[j], accumulated in Double.

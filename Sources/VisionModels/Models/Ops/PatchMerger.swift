@@ -21,10 +21,10 @@ struct PatchMerger: Sendable {
         let u = d * m * m
         norm = try weights.tensor(root + "ln_q.weight", shape: [d])
         fc1 = LinearWeights(
-            weight: try weights.tensor(root + "mlp.0.weight", shape: [u, u]), bias: try weights.tensor(root + "mlp.0.bias", shape: [u]),
+            weight: ParameterValues(try weights.tensor(root + "mlp.0.weight", shape: [u, u])), bias: try weights.tensor(root + "mlp.0.bias", shape: [u]),
             outputs: u, inputs: u)
         fc2 = LinearWeights(
-            weight: try weights.tensor(root + "mlp.2.weight", shape: [outputs, u]),
+            weight: ParameterValues(try weights.tensor(root + "mlp.2.weight", shape: [outputs, u])),
             bias: try weights.tensor(root + "mlp.2.bias", shape: [outputs]), outputs: outputs, inputs: u)
         merge = m
     }
