@@ -13,9 +13,10 @@ import TensorFiles
 ///     let summary = try Extractor.run(ExtractionConfig(model: "dinov2-small", images: photos, output: store))
 ///
 /// Batches of `batchSize` images are decoded (in parallel), run through the forward pass, and
-/// appended to a `StoreWriter`, which writes a shard every `imagesPerShard` images; the manifest is
-/// committed after every shard. Memory therefore holds one batch and one shard, whatever the number
-/// of images. Rerunning into the same store resumes: images whose id is already stored are skipped.
+/// appended to a `StoreWriter` on a thread of its own (`BackgroundStoreWriter`: batch k is written
+/// while batch k + 1 runs), which writes a shard every `imagesPerShard` images; the manifest is
+/// committed after every shard. Memory therefore holds two batches and one shard, whatever the
+/// number of images. Rerunning into the same store resumes: images whose id is already stored are skipped.
 public enum Extractor {
     public static func run(_ config: ExtractionConfig) throws -> ExtractionSummary {
         let start = Date()
@@ -80,6 +81,7 @@ public enum Extractor {
         var skipped: [SkippedImage] = []
         var sinceCommit = 0
         var extracted = 0
+        let background = BackgroundStoreWriter(writer)
 
         do {
             for batchStart in stride(from: 0, to: pending.count, by: config.batchSize) {
@@ -96,6 +98,7 @@ public enum Extractor {
                         guard config.skipBad, error.isBadImageFile else { throw error }
                         skipped.append(SkippedImage(id: entry.id, error: error))
                         origin?.skipped.append(entry.id)
+                        try background.drain()
                         writer.shardOrigin = origin
                         bar.advance()
                     }
@@ -112,6 +115,7 @@ public enum Extractor {
                     pixels: pixels, images: good.count, height: size.height, width: size.width, capture: runCapture,
                     threads: config.threads, hooks: hooks)
                 try config.intervention?.observe(batch: good, clean: clean, intervened: captures)
+                var written: [ImageActivations] = []
                 for (entry, c) in zip(good, captures) {
                     var activations = ImageActivations(
                         image: entry, hidden: runCapture == capture ? c.hidden : c.hidden.filter { capture.hiddenLayers.contains($0.key) },
@@ -120,20 +124,24 @@ public enum Extractor {
                         valueNorms: config.captureValues ? c.valueNorms : nil, valueOutputs: config.captureValues ? c.valueOutputs : nil,
                         extraHidden: c.extra.map { e in e.hidden.filter { capture.hiddenLayers.contains($0.key) } })
                     activations.merged = capture.merged ? c.merged : nil
-                    try writer.append(activations)
+                    written.append(activations)
                 }
+                try background.submit(written)
                 extracted += good.count
                 sinceCommit += good.count
                 bar.advance(good.count)
                 // The writer has just written a shard: checkpoint the manifest so an interrupted run resumes from here.
                 if sinceCommit >= perShard {
+                    try background.drain()
                     try writer.commit()
                     sinceCommit = 0
                 }
             }
+            try background.drain()
             try writer.commit()
         } catch {
             // Keep every complete image of this run (so a rerun resumes), then report the error.
+            try? background.drain()
             try? writer.commit()
             bar.finish()
             throw error
