@@ -58,9 +58,15 @@ public struct LogisticProbe: Sendable, Equatable, Codable {
         }
         // Fit on the classes present, numbered 0..<K, as scikit-learn's LabelEncoder does.
         let slot = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let objective = LogisticObjective(x: x, y: y.map { slot[$0]! }, classes: present.count,
+        var objective = LogisticObjective(x: x, y: y.map { slot[$0]! }, classes: present.count,
                                           l2: 1 / (c * Double(x.rows)))
-        let workspace = LogisticObjective.Workspace(n: x.rows, outputs: objective.outputs, features: x.cols)
+        // The threads the caller gave BLAS sum disjoint row ranges instead, each with single-threaded
+        // BLAS (restored afterwards); a suite run that set BLAS to 1 thread keeps one worker.
+        let blasThreads = BLASThreads.count
+        objective.workers = blasThreads
+        if objective.rowRanges.count > 1 { BLASThreads.set(1) }
+        defer { if objective.rowRanges.count > 1 { BLASThreads.set(blasThreads) } }
+        let workspace = LogisticObjective.Workspace(objective)
         let solver = LBFGS(memory: memory, maxIterations: maxIterations, gradientTolerance: tolerance)
         let result = solver.minimize([Double](repeating: 0, count: objective.parameterCount)) { w, g in
             objective.evaluate(w, &g, workspace)
