@@ -27,10 +27,21 @@ struct LogisticObjective {
     var outputs: Int { classes == 2 ? 1 : classes }
     var parameterCount: Int { outputs * (x.cols + 1) }
 
-    /// Rows per block: ~1 MiB of features, so the gradient product re-reads the block from L2
-    /// cache right after the logits product packed it (measured 1.5x faster than two
-    /// whole-matrix sgemm calls for 80000 × 1024 × 10 classes).
-    var blockRows: Int { rowsPerBlock ?? max(64, min(x.rows, (1 << 20) / max(4 * x.cols, 1))) }
+    /// Rows per block. Both products of a block are skinny (K′ ≤ a few dozen outputs), and for
+    /// such shapes OpenBLAS's packing copies cost more than its multiply: profiled at 1 MiB blocks
+    /// (80000 × 1024, 10 classes) the two copies took 33% of the time against 26% for the kernel.
+    /// OpenBLAS 0.3.21's AVX-512 builds multiply without packing when M·N·K ≤ 10⁶ ("small
+    /// matrix" kernels), so blocks are made that small when that leaves ≥ 16 rows: 97 rows at
+    /// D = 1024, K′ = 10, measured 1.9x faster per evaluation than 1 MiB blocks (and 128 rows,
+    /// just over the limit, as slow as 1 MiB). Otherwise, or if fewer rows fit in ~1 MiB of
+    /// features, ~1 MiB, so the gradient product re-reads the block from L2 cache right after
+    /// the logits product read it.
+    var blockRows: Int {
+        if let rowsPerBlock { return rowsPerBlock }
+        let cacheRows = max(64, (1 << 20) / max(4 * x.cols, 1))
+        let unpackedRows = 1_000_000 / max(outputs * x.cols, 1)
+        return max(1, min(x.rows, unpackedRows >= 16 ? min(unpackedRows, cacheRows) : cacheRows))
+    }
     /// Overrides `blockRows` (tests use it to cross block boundaries on small data).
     var rowsPerBlock: Int? = nil
 
@@ -69,14 +80,12 @@ struct LogisticObjective {
         let intercept = Array(w[(k * d)...])
         let ranges = rowRanges
         precondition(ranges.count == ws.sums.count, "workspace made for another worker count")
-        ws.weights.withUnsafeBufferPointer { pw in
-            let weights = UnsafeBufferPointer(pw)
-            if ranges.count == 1 {
-                ws.sums[0].accumulate(self, rows: ranges[0], weights: weights, intercept: intercept)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: ranges.count) { t in
-                    ws.sums[t].accumulate(self, rows: ranges[t], weights: weights, intercept: intercept)
-                }
+        let weights = ws.weights
+        if ranges.count == 1 {
+            ws.sums[0].accumulate(self, rows: ranges[0], weights: weights, intercept: intercept)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { t in
+                ws.sums[t].accumulate(self, rows: ranges[t], weights: weights, intercept: intercept)
             }
         }
         // Add the partial sums in range order (deterministic), then add the penalty. The weight
