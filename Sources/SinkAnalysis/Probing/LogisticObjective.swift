@@ -27,20 +27,20 @@ struct LogisticObjective {
     var outputs: Int { classes == 2 ? 1 : classes }
     var parameterCount: Int { outputs * (x.cols + 1) }
 
-    /// Rows per block. Both products of a block are skinny (K′ ≤ a few dozen outputs), and for
-    /// such shapes OpenBLAS's packing copies cost more than its multiply: profiled at 1 MiB blocks
+    /// Rows per block. Both products of a block are skinny (K′ outputs, often ~10), and for such
+    /// shapes OpenBLAS's packing copies cost more than its multiply: profiled with 1 MiB blocks
     /// (80000 × 1024, 10 classes) the two copies took 33% of the time against 26% for the kernel.
     /// OpenBLAS 0.3.21's AVX-512 builds multiply without packing when M·N·K ≤ 10⁶ ("small
-    /// matrix" kernels), so blocks are made that small when that leaves ≥ 16 rows: 97 rows at
-    /// D = 1024, K′ = 10, measured 1.9x faster per evaluation than 1 MiB blocks (and 128 rows,
-    /// just over the limit, as slow as 1 MiB). Otherwise, or if fewer rows fit in ~1 MiB of
-    /// features, ~1 MiB, so the gradient product re-reads the block from L2 cache right after
-    /// the logits product read it.
+    /// matrix" kernels), so blocks are made that small, and at most 96 rows: measured on a 2-core
+    /// Zen 4, 96 rows ran an evaluation 1.9x faster than 1 MiB blocks at D = 1024 (128 rows,
+    /// over the limit, no faster than 1 MiB) and 1.5x faster at D = 384 (where 128–260 rows,
+    /// under the limit, lost half the gain). When fewer than 16 rows would fit, blocks of ~1 MiB,
+    /// so the gradient product re-reads the block from L2 cache right after the logits product.
     var blockRows: Int {
         if let rowsPerBlock { return rowsPerBlock }
+        let unpackedRows = min(96, 1_000_000 / max(outputs * x.cols, 1))
         let cacheRows = max(64, (1 << 20) / max(4 * x.cols, 1))
-        let unpackedRows = 1_000_000 / max(outputs * x.cols, 1)
-        return max(1, min(x.rows, unpackedRows >= 16 ? min(unpackedRows, cacheRows) : cacheRows))
+        return max(1, min(x.rows, unpackedRows >= 16 ? unpackedRows : cacheRows))
     }
     /// Overrides `blockRows` (tests use it to cross block boundaries on small data).
     var rowsPerBlock: Int? = nil
