@@ -5,9 +5,10 @@ extension LogisticObjective {
     /// One worker's share of an evaluation: Σ loss, Σ residuals (intercept gradient) and
     /// Σ residualᵀ x / n (weight gradient) over a contiguous range of rows, with its own scratch.
     ///
-    /// The range is walked block by block (`blockRows`, ~1 MiB of features): the logits product
-    /// brings the block into cache, the residuals overwrite the logits, and the gradient product
-    /// reads the block again from cache, so each evaluation reads X from memory once.
+    /// The range is walked block by block (`blockRows`, small enough for OpenBLAS's unpacked
+    /// kernels): the logits product brings the block into cache, the residuals overwrite the
+    /// logits, and the gradient product reads the block again from cache, so each evaluation
+    /// reads X from memory once.
     final class RangeSum: @unchecked Sendable {   // owned by one worker during an evaluation
         /// Σ loss over the range (not yet divided by n).
         private(set) var loss = 0.0
@@ -28,7 +29,7 @@ extension LogisticObjective {
         /// Float) and intercept `[K′]`.
         func accumulate(_ objective: LogisticObjective, rows range: Range<Int>,
                         weights: [Float], intercept: [Double]) {
-            let (d, k) = (objective.x.cols, objective.outputs)
+            let (d, k, blockRows) = (objective.x.cols, objective.outputs, objective.blockRows)
             let alpha = Float(1 / Double(objective.x.rows))
             var sums = (loss: 0.0, intercept: [Double](repeating: 0, count: k))
             if range.isEmpty { for i in gradient.indices { gradient[i] = 0 } }
@@ -37,7 +38,7 @@ extension LogisticObjective {
                 block.withUnsafeMutableBufferPointer { pz in gradient.withUnsafeMutableBufferPointer { pg in
                     var start = range.lowerBound
                     while start < range.upperBound {
-                        let rows = min(objective.blockRows, range.upperBound - start)
+                        let rows = min(blockRows, range.upperBound - start)
                         let xb = px.baseAddress! + start * d, zb = pz.baseAddress!
                         // Row-major: Z[rows, K′] = X_block[rows, D] · Wᵀ (W stored [K′, D], transposeB).
                         sgemm(transposeB: true, m: rows, n: k, k: d, a: xb, lda: d, b: pw.baseAddress!, ldb: d, c: zb, ldc: k)

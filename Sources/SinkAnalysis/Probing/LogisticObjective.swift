@@ -33,7 +33,7 @@ struct LogisticObjective {
     /// OpenBLAS 0.3.21's AVX-512 builds multiply without packing when M·N·K ≤ 10⁶ ("small
     /// matrix" kernels), so blocks are made that small, and at most 96 rows: measured on a 2-core
     /// Zen 4, 96 rows ran an evaluation 1.9x faster than 1 MiB blocks at D = 1024 (128 rows,
-    /// over the limit, no faster than 1 MiB) and 1.5x faster at D = 384 (where 128–260 rows,
+    /// over the limit, no faster than 1 MiB) and 1.8x faster at D = 384 (where 128–260 rows,
     /// under the limit, lost half the gain). When fewer than 16 rows would fit, blocks of ~1 MiB,
     /// so the gradient product re-reads the block from L2 cache right after the logits product.
     var blockRows: Int {

@@ -32,6 +32,10 @@ public struct LogisticProbe: Sendable, Equatable, Codable {
     }
 
     /// Fits the probe.
+    ///
+    /// Threads: the objective is summed by `BLASThreads.count` workers over disjoint row ranges;
+    /// while they run, OpenBLAS is set to one thread (process-wide) and restored on return. The
+    /// result is deterministic for a given thread count; counts differ by Float rounding only.
     /// - Parameters:
     ///   - x: `[n, D]` features, finite.
     ///   - y: `[n]` class indices ≥ 0.
@@ -64,8 +68,9 @@ public struct LogisticProbe: Sendable, Equatable, Codable {
         // BLAS (restored afterwards); a suite run that set BLAS to 1 thread keeps one worker.
         let blasThreads = BLASThreads.count
         objective.workers = blasThreads
-        if objective.rowRanges.count > 1 { BLASThreads.set(1) }
-        defer { if objective.rowRanges.count > 1 { BLASThreads.set(blasThreads) } }
+        let splitsRows = objective.rowRanges.count > 1
+        if splitsRows { BLASThreads.set(1) }
+        defer { if splitsRows { BLASThreads.set(blasThreads) } }
         let workspace = LogisticObjective.Workspace(objective)
         let solver = LBFGS(memory: memory, maxIterations: maxIterations, gradientTolerance: tolerance)
         let result = solver.minimize([Double](repeating: 0, count: objective.parameterCount)) { w, g in
