@@ -42,7 +42,7 @@ final class LogisticObjectiveTests: XCTestCase {
             objective.rowsPerBlock = 16   // several blocks, the last one partial
             var rng = SeededGenerator(seed: 7)
             let w = (0..<objective.parameterCount).map { _ in rng.gaussian() * 0.3 }
-            let workspace = LogisticObjective.Workspace(n: x.rows, outputs: objective.outputs, features: x.cols)
+            let workspace = LogisticObjective.Workspace(objective)
             var grad = [Double](repeating: 0, count: w.count)
             let f = objective.evaluate(w, &grad, workspace)
             let (refF, refGrad) = naive(x, y, classes: classes, l2: 0.01, w)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LinearAlgebra
 
@@ -11,7 +12,9 @@ import LinearAlgebra
 /// - K ≥ 3: K weight rows (`HalfMultinomialLoss`), loss = logsumexp(z) − z_y.
 ///
 /// Parameters are packed `[W (K′ × D, row-major), b (K′)]` with K′ = 1 or K.
-/// Both products run through `cblas_sgemm` on the Float32 features, block of rows by block.
+/// The sum over rows is split into `workers` contiguous row ranges, each summed by its own thread
+/// block by block (`LogisticObjective+RangeSum.swift`); the partial sums are then added in range
+/// order, so a given worker count always gives the same bits.
 struct LogisticObjective {
     /// `[n, D]`.
     let x: Matrix
@@ -24,80 +27,83 @@ struct LogisticObjective {
     var outputs: Int { classes == 2 ? 1 : classes }
     var parameterCount: Int { outputs * (x.cols + 1) }
 
-    /// Scratch buffers reused across evaluations: logits / residuals `[n, K′]`, weights `[K′, D]`.
-    final class Workspace: @unchecked Sendable {   // confined to one fit call, never shared
-        var logits: [Float]
-        var weights: [Float]
-        var gradient: [Float]
-        init(n: Int, outputs: Int, features: Int) {
-            logits = [Float](repeating: 0, count: n * outputs)
-            weights = [Float](repeating: 0, count: outputs * features)
-            gradient = [Float](repeating: 0, count: outputs * features)
+    /// Rows per block. Both products of a block are skinny (K′ outputs, often ~10), and for such
+    /// shapes OpenBLAS's packing copies cost more than its multiply: profiled with 1 MiB blocks
+    /// (80000 × 1024, 10 classes) the two copies took 33% of the time against 26% for the kernel.
+    /// OpenBLAS 0.3.21's AVX-512 builds multiply without packing when M·N·K ≤ 10⁶ ("small
+    /// matrix" kernels), so blocks are made that small, and at most 96 rows: measured on a 2-core
+    /// Zen 4, 96 rows ran an evaluation 1.9x faster than 1 MiB blocks at D = 1024 (128 rows,
+    /// over the limit, no faster than 1 MiB) and 1.8x faster at D = 384 (where 128–260 rows,
+    /// under the limit, lost half the gain). When fewer than 16 rows would fit, blocks of ~1 MiB,
+    /// so the gradient product re-reads the block from L2 cache right after the logits product.
+    var blockRows: Int {
+        if let rowsPerBlock { return rowsPerBlock }
+        let unpackedRows = min(96, 1_000_000 / max(outputs * x.cols, 1))
+        let cacheRows = max(64, (1 << 20) / max(4 * x.cols, 1))
+        return max(1, min(x.rows, unpackedRows >= 16 ? unpackedRows : cacheRows))
+    }
+    /// Overrides `blockRows` (tests use it to cross block boundaries on small data).
+    var rowsPerBlock: Int? = nil
+
+    /// Threads summing disjoint row ranges at once. Each calls BLAS itself, so OpenBLAS must run
+    /// single-threaded meanwhile (`LogisticProbe.fit` arranges that): one synchronisation per
+    /// evaluation instead of two per block, which is what made OpenBLAS's own threading of these
+    /// skinny products (10 outputs) scale poorly.
+    var workers = 1
+
+    /// The row ranges the workers sum, in order: whole blocks, as even as blocks allow.
+    var rowRanges: [Range<Int>] {
+        let n = x.rows, block = blockRows
+        let blocks = (n + block - 1) / block
+        let parts = max(1, min(workers, blocks))
+        return (0..<parts).map { t in
+            min(n, t * blocks / parts * block)..<min(n, (t + 1) * blocks / parts * block)
         }
     }
 
-    /// Rows per block: ~1 MiB of features, so the gradient product re-reads the block from L2
-    /// cache right after the logits product packed it (measured 1.5x faster than two
-    /// whole-matrix sgemm calls for 80000 × 1024 × 10 classes).
-    var blockRows: Int { rowsPerBlock ?? max(64, min(x.rows, (1 << 20) / max(4 * x.cols, 1))) }
-    /// Overrides `blockRows` (tests use it to cross block boundaries on small data).
-    var rowsPerBlock: Int? = nil
+    /// Scratch buffers reused across evaluations: the Float weights `[K′, D]` and one
+    /// `RangeSum` per worker.
+    final class Workspace: @unchecked Sendable {   // confined to one fit call; each worker touches only its own sum
+        var weights: [Float]
+        let sums: [RangeSum]
+        init(_ objective: LogisticObjective) {
+            let (k, d) = (objective.outputs, objective.x.cols)
+            weights = [Float](repeating: 0, count: k * d)
+            sums = objective.rowRanges.map { _ in RangeSum(blockRows: objective.blockRows, outputs: k, features: d) }
+        }
+    }
 
     /// f at `w`; writes ∇f into `grad`.
     func evaluate(_ w: [Double], _ grad: inout [Double], _ ws: Workspace) -> Double {
         let (n, d, k) = (x.rows, x.cols, outputs)
         for i in 0..<(k * d) { ws.weights[i] = Float(w[i]) }
+        let intercept = Array(w[(k * d)...])
+        let ranges = rowRanges
+        precondition(ranges.count == ws.sums.count, "workspace made for another worker count")
+        let weights = ws.weights
+        if ranges.count == 1 {
+            ws.sums[0].accumulate(self, rows: ranges[0], weights: weights, intercept: intercept)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { t in
+                ws.sums[t].accumulate(self, rows: ranges[t], weights: weights, intercept: intercept)
+            }
+        }
+        // Add the partial sums in range order (deterministic), then add the penalty. The weight
+        // gradients come already scaled by 1/n (sgemm's alpha), loss and intercept sums not yet.
         let scale = 1 / Double(n)
         var loss = 0.0
-        var interceptGrad = [Double](repeating: 0, count: k)
-        var row = [Double](repeating: 0, count: k)
-        x.values.withUnsafeBufferPointer { px in
-            ws.weights.withUnsafeBufferPointer { pw in
-                ws.logits.withUnsafeMutableBufferPointer { pz in
-                    ws.gradient.withUnsafeMutableBufferPointer { pg in
-                        var start = 0
-                        while start < n {
-                            let rows = min(blockRows, n - start)
-                            let xb = px.baseAddress! + start * d, zb = pz.baseAddress! + start * k
-                            // Row-major: Z[rows, K′] = X_block[rows, D] · Wᵀ (W stored [K′, D], transposeB).
-                            sgemm(transposeB: true, m: rows, n: k, k: d, a: xb, lda: d, b: pw.baseAddress!, ldb: d, c: zb, ldc: k)
-                            for i in 0..<rows {
-                                let z = zb + i * k, yi = y[start + i]
-                                if k == 1 {
-                                    let zi = Double(z[0]) + w[d]
-                                    // log(1 + e^z) − y z without overflow; residual σ(z) − y.
-                                    loss += (zi > 0 ? zi + log1p(exp(-zi)) : log1p(exp(zi))) - Double(yi) * zi
-                                    let r = 1 / (1 + exp(-zi)) - Double(yi)
-                                    z[0] = Float(r)
-                                    interceptGrad[0] += r
-                                } else {
-                                    var top = -Double.infinity
-                                    for c in 0..<k { row[c] = Double(z[c]) + w[k * d + c]; top = max(top, row[c]) }
-                                    var total = 0.0
-                                    for c in 0..<k { row[c] = exp(row[c] - top); total += row[c] }
-                                    loss += log(total) - log(row[yi])   // logsumexp(z) − z_y, shifted by the max
-                                    for c in 0..<k {
-                                        let r = row[c] / total - (c == yi ? 1 : 0)   // softmax − one-hot
-                                        z[c] = Float(r)
-                                        interceptGrad[c] += r
-                                    }
-                                }
-                            }
-                            // Row-major: ∇W[K′, D] (+)= R_blockᵀ · X_block / n, R stored [rows, K′] (transposeA).
-                            sgemm(transposeA: true, m: k, n: d, k: rows, alpha: Float(scale), a: zb, lda: k,
-                                  b: xb, ldb: d, beta: start == 0 ? 0 : 1, c: pg.baseAddress!, ldc: d)
-                            start += rows
-                        }
-                    }
-                }
-            }
+        for i in 0..<parameterCount { grad[i] = 0 }
+        for sum in ws.sums {
+            loss += sum.loss
+            for i in 0..<(k * d) { grad[i] += Double(sum.gradient[i]) }
+            for c in 0..<k { grad[k * d + c] += sum.interceptGradient[c] }
         }
         var penalty = 0.0
         for i in 0..<(k * d) {
             penalty += w[i] * w[i]
-            grad[i] = Double(ws.gradient[i]) + l2 * w[i]
+            grad[i] += l2 * w[i]
         }
-        for c in 0..<k { grad[k * d + c] = interceptGrad[c] * scale }
+        for c in 0..<k { grad[k * d + c] *= scale }
         return loss * scale + 0.5 * l2 * penalty
     }
 }

@@ -32,6 +32,10 @@ public struct LogisticProbe: Sendable, Equatable, Codable {
     }
 
     /// Fits the probe.
+    ///
+    /// Threads: the objective is summed by `BLASThreads.count` workers over disjoint row ranges;
+    /// while they run, OpenBLAS is set to one thread (process-wide) and restored on return. The
+    /// result is deterministic for a given thread count; counts differ by Float rounding only.
     /// - Parameters:
     ///   - x: `[n, D]` features, finite.
     ///   - y: `[n]` class indices ≥ 0.
@@ -58,9 +62,16 @@ public struct LogisticProbe: Sendable, Equatable, Codable {
         }
         // Fit on the classes present, numbered 0..<K, as scikit-learn's LabelEncoder does.
         let slot = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, $0) })
-        let objective = LogisticObjective(x: x, y: y.map { slot[$0]! }, classes: present.count,
+        var objective = LogisticObjective(x: x, y: y.map { slot[$0]! }, classes: present.count,
                                           l2: 1 / (c * Double(x.rows)))
-        let workspace = LogisticObjective.Workspace(n: x.rows, outputs: objective.outputs, features: x.cols)
+        // The threads the caller gave BLAS sum disjoint row ranges instead, each with single-threaded
+        // BLAS (restored afterwards); a suite run that set BLAS to 1 thread keeps one worker.
+        let blasThreads = BLASThreads.count
+        objective.workers = blasThreads
+        let splitsRows = objective.rowRanges.count > 1
+        if splitsRows { BLASThreads.set(1) }
+        defer { if splitsRows { BLASThreads.set(blasThreads) } }
+        let workspace = LogisticObjective.Workspace(objective)
         let solver = LBFGS(memory: memory, maxIterations: maxIterations, gradientTolerance: tolerance)
         let result = solver.minimize([Double](repeating: 0, count: objective.parameterCount)) { w, g in
             objective.evaluate(w, &g, workspace)
