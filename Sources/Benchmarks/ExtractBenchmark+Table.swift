@@ -14,7 +14,9 @@ extension ExtractBenchmark {
     /// The result as a small table: one row per side with its best images/s, the ratio SinkScope / side,
     /// the fraction of the GEMM limit and the peak memory.
     public static func table(_ r: Result) -> String {
-        func rounds(_ v: [Double]) -> String { v.map { String(format: "%.2f", $0) }.joined(separator: ", ") }
+        // Three significant digits: a real-size tower at 448x448 runs at a few hundredths of an image per second.
+        func rate(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.3g", v) }
+        func rounds(_ v: [Double]) -> String { v.map(rate).joined(separator: ", ") }
         func fraction(_ v: [Double]) -> String {
             guard let limit = r.gemmLimit, let best = v.max() else { return "" }
             return String(format: "%.0f %%", 100 * limit.fraction(of: best))
@@ -22,7 +24,7 @@ extension ExtractBenchmark {
         func row(_ side: String, _ v: [Double], ratio: Double?, peak: Double?, note: String = "") -> String {
             guard let best = v.max() else { return side.padding(toLength: 26, withPad: " ", startingAt: 0) + "not run" }
             let cells = [side.padding(toLength: 26, withPad: " ", startingAt: 0),
-                         String(format: "%8.2f", best).padding(toLength: 10, withPad: " ", startingAt: 0),
+                         rate(best).padding(toLength: 10, withPad: " ", startingAt: 0),
                          (ratio.map { String(format: "%.2fx", $0) } ?? "—").padding(toLength: 10, withPad: " ", startingAt: 0),
                          fraction(v).padding(toLength: 10, withPad: " ", startingAt: 0),
                          (peak.map { String(format: "%.0f MiB", $0) } ?? "—").padding(toLength: 11, withPad: " ", startingAt: 0)]
@@ -43,8 +45,8 @@ extension ExtractBenchmark {
                              note: r.onnxruntimeVersion.map { " [onnxruntime \($0)]" } ?? ""))
         }
         if let limit = r.gemmLimit {
-            lines.append(String(format: "GEMM limit   %.2f images/s: %.2f GFLOP of matrix products per image at %.1f GFLOP/s (sgemm on the forward's shapes, %d threads, this run)",
-                                limit.imagesPerSecond, limit.flopsPerImage / 1e9, limit.gigaflopsPerSecond, limit.threads))
+            lines.append(String(format: "GEMM limit   %@ images/s: %.2f GFLOP of matrix products per image at %.1f GFLOP/s (sgemm on the forward's shapes, %d threads, this run)",
+                                rate(limit.imagesPerSecond), limit.flopsPerImage / 1e9, limit.gigaflopsPerSecond, limit.threads))
         }
         if let source = r.sinkscopePeakSource { lines.append("SinkScope peak memory: \(source); Python sides: ru_maxrss of their process, loading included") }
         if let v = r.transformers.first?.versions, !v.isEmpty { lines.append("[\(v)]") }
