@@ -8,7 +8,7 @@ import XCTest
 /// scripts/bench_transformers.py on tiny random towers built with transformers at test time: both
 /// modes return every block, eager also every block's attention, and what they compute is the model
 /// SinkScope computes (image 0's last block output agrees to 1e-4 relative).
-final class TransformersSideTests: XCTestCase {
+final class TransformersRunTests: XCTestCase {
     static let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/bench_transformers.py")
 
     /// A random DINOv2 (3 blocks, D 32, 4 heads, patch 14, trained at 42 px) written with save_pretrained.
