@@ -15,7 +15,9 @@ extension ExtractBenchmark {
     /// the fraction of the GEMM limit and the peak memory.
     public static func table(_ r: Result) -> String {
         // Three significant digits: a real-size tower at 448x448 runs at a few hundredths of an image per second.
-        func rate(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.3g", v) }
+        func rate(_ v: Double) -> String {
+            String(format: v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : v >= 1 ? "%.2f" : "%.3g", v)
+        }
         func rounds(_ v: [Double]) -> String { v.map(rate).joined(separator: ", ") }
         func fraction(_ v: [Double]) -> String {
             guard let limit = r.gemmLimit, let best = v.max() else { return "" }
