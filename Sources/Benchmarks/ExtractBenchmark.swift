@@ -4,15 +4,21 @@ import Images
 import Foundation
 import LinearAlgebra
 
-/// `sinkscope bench extract`: SinkScope's forward against onnxruntime on the same backbone, images
-/// and threads, plus the peak memory of whole extractions of different sizes.
+/// `sinkscope bench extract`: SinkScope's forward against transformers on the CPU (eager with
+/// attentions, sdpa without) and onnxruntime, on the same model, images and threads; the fraction of
+/// the GEMM limit each side reaches; and the peak memory of each side.
 ///
-/// Speed: `images` photos (the cache's sample photos, cycled) are preprocessed once; both sides
-/// time the same [n, 3, 224, 224] pixels in batches of `batch` and return every block's output
-/// (SinkScope: hidden.0...L and norms; onnxruntime: the ONNX graph truncated to the L block
-/// outputs, see scripts/bench_onnxruntime.py). Rounds alternate SinkScope / onnxruntime so a
-/// busy machine slows both alike; each side's best round is compared, and one warm-up batch per
-/// side runs before timing.
+/// Speed: `images` photos (the cache's sample photos, cycled) are preprocessed once into a pixel file
+/// [n, 3, H, W] that every side reads, and timed in batches of `batch`; every side returns every
+/// block's output (SinkScope: hidden.0...L and norms, plus received attention with `attention`;
+/// transformers: scripts/bench_transformers.py, output_hidden_states, plus output_attentions in eager
+/// mode; onnxruntime: the ONNX graph truncated to the L block outputs, see scripts/bench_onnxruntime.py,
+/// built-in model only). Rounds alternate the sides so a busy machine slows all alike; each side's
+/// best round is compared, and one warm-up batch per side runs before timing. Each Python side runs
+/// in its own process per round, so its peak memory (ru_maxrss, loading included) is its own.
+///
+/// GEMM limit: `ForwardGEMMs` counts the forward's matrix products for the model's shapes and
+/// `GEMMLimit` times sgemm on those shapes in the same run (see both).
 ///
 /// Memory: `sinkscope extract` runs as a child process per count in `memoryCounts` over that many
 /// images (symlinks to the photos) and reports its peak resident set (VmHWM).
@@ -26,6 +32,9 @@ public enum ExtractBenchmark {
         public var rounds = 3
         /// scripts/bench_onnxruntime.py; nil skips onnxruntime.
         public var script: URL?
+        /// scripts/bench_transformers.py; nil skips transformers.
+        public var transformersScript: URL?
+        public var transformersModes: [TransformersMode] = TransformersMode.allCases
         public var python = "python3"
         /// The sinkscope executable for the memory runs; nil skips them.
         public var executable: URL?
@@ -54,6 +63,14 @@ public enum ExtractBenchmark {
         /// image count → peak resident MiB of `sinkscope extract` over that many images.
         public var peakResidentMiB: [String: Double]
         public var onnxruntimeVersion: String?
+        /// One entry per transformers mode run.
+        public var transformers: [TransformersRun] = []
+        /// The sgemm floor of the forward at these shapes, measured in this run.
+        public var gemmLimit: GEMMLimit?
+        /// SinkScope's peak memory and where it was read (a child extract's VmHWM, or this process's).
+        public var sinkscopePeakResidentMiB: Double?
+        public var sinkscopePeakSource: String?
+        public var inputSize: String?
     }
 
     public static func run(_ options: Options, log: (String) -> Void = { _ in }) throws -> Result {
@@ -92,7 +109,18 @@ public enum ExtractBenchmark {
                               height: size.height, width: size.width, capture: capture, threads: options.threads)   // warm-up
         var result = Result(model: options.model, images: options.images, batch: options.batch, threads: options.threads,
                             sinkscope: [], onnxruntime: [], speedRatio: nil, peakResidentMiB: [:], onnxruntimeVersion: nil)
+        result.inputSize = "\(size.height)x\(size.width)"
+        let p = model.spec.patchSize
+        let gemms = ForwardGEMMs(spec: model.spec, gridRows: size.height / p, gridCols: size.width / p, batch: min(options.batch, options.images),
+                                 mergerOutputs: options.attention ? model.mergerOutputWidth : nil)
+        result.transformers = options.transformersScript == nil ? [] : options.transformersModes.map { TransformersRun(mode: $0) }
         for round in 1...max(1, options.rounds) {
+            // The limit is measured in every round, like the sides, and its best round kept: a busy machine
+            // lowers it as it lowers them.
+            let limit = GEMMLimit.measure(gemms, threads: options.threads)
+            if limit.secondsPerImage < result.gemmLimit?.secondsPerImage ?? .infinity { result.gemmLimit = limit }
+            log(String(format: "round %d: GEMM limit %.2f images/s (%.2f GFLOP per image, %.1f GFLOP/s sgemm at these shapes)",
+                       round, limit.imagesPerSecond, gemms.flopsPerImage / 1e9, limit.gigaflopsPerSecond))
             result.sinkscope.append(try timeSinkScope())
             log(String(format: "round %d: SinkScope %.2f images/s", round, result.sinkscope.last!))
             if let script = options.script {
@@ -107,7 +135,16 @@ public enum ExtractBenchmark {
                 result.onnxruntimeVersion = json["onnxruntime"] as? String
                 log(String(format: "round %d: onnxruntime %.2f images/s", round, rate))
             }
+            if let script = options.transformersScript {
+                for k in result.transformers.indices {
+                    try result.transformers[k].round(python: options.python, script: script, model: folder.url, pixels: pixelFile,
+                                                     images: options.images, size: InputSize(height: size.height, width: size.width), batch: options.batch, threads: options.threads)
+                    log(String(format: "round %d: transformers %@ %.2f images/s", round, result.transformers[k].mode.rawValue,
+                               result.transformers[k].rates.last!))
+                }
+            }
         }
+        let forwardPeak = peakResidentMiB()
         if let best = result.onnxruntime.max(), best > 0, let mine = result.sinkscope.max() { result.speedRatio = mine / best }
 
         if let executable = options.executable {
@@ -115,6 +152,13 @@ public enum ExtractBenchmark {
                 result.peakResidentMiB["\(count)"] = try peakMemory(count: count, photos: photos.map(\.url), options: options, executable: executable)
                 log(String(format: "extract of %d images: peak resident %.0f MiB", count, result.peakResidentMiB["\(count)"]!))
             }
+        }
+        if let largest = options.memoryCounts.max(), let mib = result.peakResidentMiB["\(largest)"], options.executable != nil {
+            result.sinkscopePeakResidentMiB = mib
+            result.sinkscopePeakSource = "VmHWM of a child `sinkscope extract --attention` over \(largest) images"
+        } else if let forwardPeak {
+            result.sinkscopePeakResidentMiB = forwardPeak
+            result.sinkscopePeakSource = "VmHWM of this bench process (model, pixels of all images and the forwards)"
         }
         return result
     }
@@ -143,23 +187,5 @@ public enum ExtractBenchmark {
     /// Runs a program (progress bars off) and reads the JSON object it prints.
     static func runJSON(_ program: String, _ arguments: [String]) throws -> [String: Any] {
         try Subprocess(program, arguments, environment: ["SINKSCOPE_NO_PROGRESS": "1"]).runJSONObject()
-    }
-
-    /// The result as a small table.
-    public static func table(_ r: Result) -> String {
-        func rate(_ v: [Double]) -> String {
-            guard let best = v.max() else { return "not run" }
-            return String(format: "%.2f images/s (rounds: %@)", best, v.map { String(format: "%.2f", $0) }.joined(separator: ", "))
-        }
-        var lines = [
-            "model \(r.model), \(r.images) images, batch \(r.batch), \(r.threads) threads; every block output returned",
-            "SinkScope    \(rate(r.sinkscope))",
-            "onnxruntime  \(rate(r.onnxruntime))\(r.onnxruntimeVersion.map { " [onnxruntime \($0)]" } ?? "")",
-        ]
-        if let ratio = r.speedRatio { lines.append(String(format: "speed ratio  %.2fx (SinkScope / onnxruntime images/s; above 1 is faster)", ratio)) }
-        for count in r.peakResidentMiB.keys.sorted(by: { Int($0)! < Int($1)! }) {
-            lines.append(String(format: "peak resident memory, extract of %@ images: %.0f MiB", count, r.peakResidentMiB[count]!))
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -41,4 +41,42 @@ final class ExtractBenchmarkTests: XCTestCase {
         options.script = URL(fileURLWithPath: "scripts/bench_onnxruntime.py")
         XCTAssertThrowsError(try ExtractBenchmark.run(options)) { XCTAssertTrue("\($0)".contains("onnxruntime is compared only on the built-in"), "\($0)") }
     }
+
+    /// With the transformers script, both modes run in every round beside SinkScope, and the table
+    /// shows each side's ratio, its fraction of the GEMM limit and its peak memory.
+    func testTransformersSidesAndTheGEMMLimitAreReported() throws {
+        try Python.require(["torch", "transformers"])
+        let root = temporaryDirectory("bench-extract-transformers")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appendingPathComponent("photos"), model = root.appendingPathComponent("tiny-vit")
+        for dir in [photos, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
+            .filter { $0.hasSuffix(".png") }.sorted().prefix(2)
+        for name in sources {
+            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: photos.appendingPathComponent(name))
+        }
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
+        }
+        var options = ExtractBenchmark.Options(photos: photos)
+        options.model = model.path
+        options.imageSize = InputSize(height: 32, width: 32)
+        options.attention = true
+        options.images = 3
+        options.batch = 2
+        options.rounds = 1
+        options.python = Python.executable
+        options.transformersScript = Fixtures.repositoryRoot.appendingPathComponent("scripts/bench_transformers.py")
+        let result = try ExtractBenchmark.run(options)
+        XCTAssertEqual(result.transformers.map(\.mode), [.eager, .sdpa])
+        XCTAssertEqual(result.transformers.map(\.hiddenStates), [3, 3])
+        XCTAssertEqual(result.transformers.map(\.attentions), [2, 0])
+        XCTAssertNotNil(result.ratio(to: .eager))
+        let limit = try XCTUnwrap(result.gemmLimit)
+        // 2 blocks of T = 17, D = 32, I = 64, patches 16 of K = 192: 2·16·32·192 + 2·(2·17·96·32 + 2·17·32·32 + 2·2·17·64·32
+        // + 2 heads·(2·17·17·16 + 2·17·16·17)) = 196608 + 2·(104448 + 34816 + 139264 + 36992) = 827648.
+        XCTAssertEqual(limit.flopsPerImage, 827_648)
+        let table = ExtractBenchmark.table(result)
+        XCTAssertTrue(table.contains("transformers eager+attn") && table.contains("GEMM limit"), table)
+    }
 }

@@ -3,27 +3,34 @@ import ArgumentParser
 import Foundation
 import VisionModels
 
-/// `sinkscope bench extract`: the DINOv2 forward against onnxruntime, and extraction memory.
+/// `sinkscope bench extract`: SinkScope's forward against transformers (CPU) and onnxruntime, the GEMM limit, and memory.
 struct BenchExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Time SinkScope's ViT forward against onnxruntime and measure extraction memory.",
+        abstract: "Time SinkScope's ViT forward against transformers and onnxruntime on the CPU, and measure memory.",
         discussion: """
-            Both sides run the built-in DINOv2 ViT-S/14 backbone on the same preprocessed photos \
-            (the cache's sample photos, cycled), with the same batch size and thread count, and \
-            return every block's output; onnxruntime runs scripts/bench_onnxruntime.py on the ONNX \
-            file truncated after the last block. Rounds alternate between the two; the best round \
-            of each is compared. Then `sinkscope extract --attention` runs as a child process over \
-            50 and 200 images and its peak resident memory is printed: it should not grow. \
-            Needs python3 with numpy, onnx and onnxruntime, and a release build.
+            Every side runs the same model on the same preprocessed photos (the cache's sample \
+            photos, cycled, written once to a pixel file), with the same batch size and thread count, \
+            and returns every block's output. transformers runs scripts/bench_transformers.py on the \
+            local model folder twice per round, each in its own process: eager with \
+            output_attentions (what a user must run to get what SinkScope's --attention gives) and \
+            sdpa without attention. onnxruntime (built-in DINOv2 only) runs \
+            scripts/bench_onnxruntime.py on the ONNX file truncated after the last block. Rounds \
+            alternate the sides; the best round of each is compared. The GEMM limit is the time the \
+            forward's matrix products alone take at the sgemm rate measured on their shapes in the \
+            same run; each side's images/s is printed as a fraction of it. Then `sinkscope extract \
+            --attention` runs as a child process over 50 and 200 images: its peak resident memory \
+            is SinkScope's, and should not grow; the Python sides report their ru_maxrss. \
+            transformers is on by default when --python imports torch and transformers. Needs a \
+            release build.
 
             Example:
-              .build/release/sinkscope bench extract --threads 2 --images 32 --rounds 3
+              .build/release/sinkscope bench extract --threads 2 --images 16 --rounds 2 --attention --python .venv/bin/python
               .build/release/sinkscope bench extract --model models/qwen2.5-vl-3b-tower \\
-                --image-size 448x448 --attention --no-onnxruntime --images 4 --rounds 1 --memory 4
+                --image-size 448x448 --attention --no-onnxruntime --images 2 --rounds 1 --memory 2 --python .venv/bin/python
             """)
 
-    @Option(help: "dinov2-small (built in; the only model compared with onnxruntime) or a model folder to time alone.")
+    @Option(help: "dinov2-small (built in; the only model compared with onnxruntime) or a local model folder.")
     var model: String = ModelResolver.builtInName
 
     @Option(help: ArgumentHelp("One input size for every image, as extract --image-size (e.g. 448x448).", valueName: "HxW"))
@@ -50,8 +57,14 @@ struct BenchExtractCommand: ParsableCommand {
     @Option(help: "The onnxruntime side's script.")
     var script: String = "scripts/bench_onnxruntime.py"
 
-    @Option(help: "Python interpreter with numpy, onnx and onnxruntime.")
+    @Option(help: "Python interpreter with numpy, onnx and onnxruntime, and torch and transformers for the transformers side.")
     var python: String = "python3"
+
+    @Option(help: "The transformers side's script.")
+    var transformersScript: String = "scripts/bench_transformers.py"
+
+    @Flag(inversion: .prefixedNo, help: "Time transformers on the CPU (eager with attentions, and sdpa); default: on when --python imports torch and transformers.")
+    var transformers: Bool?
 
     @Option(help: "Image counts for the memory runs, comma-separated.")
     var memory: String = "50,200"
@@ -78,6 +91,22 @@ struct BenchExtractCommand: ParsableCommand {
         }
     }
 
+    /// Whether the transformers side runs: as asked, else when the interpreter has torch and transformers.
+    func transformersEnabled() throws -> Bool {
+        let available = TransformersRun.available(python: python)
+        if transformers == true, !available {
+            throw ValidationError("--transformers needs torch and transformers, which \(python) cannot import; pass --python .venv/bin/python (scripts/setup-python.sh makes it) or --no-transformers.")
+        }
+        if transformers == nil, !available {
+            FileHandle.standardError.write(Data("[bench] \(python) cannot import torch and transformers, so transformers is not timed (pass --python).\n".utf8))
+        }
+        guard transformers ?? available else { return false }
+        guard FileManager.default.fileExists(atPath: transformersScript) else {
+            throw ValidationError("the transformers script \(transformersScript) does not exist; run from the repository root, pass --transformers-script, or use --no-transformers.")
+        }
+        return true
+    }
+
     var memoryCounts: [Int]? {
         let values = memory.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
@@ -96,6 +125,7 @@ struct BenchExtractCommand: ParsableCommand {
         options.rounds = rounds
         options.script = noOnnxruntime ? nil : URL(fileURLWithPath: script)
         options.python = python
+        options.transformersScript = try transformersEnabled() ? URL(fileURLWithPath: transformersScript) : nil
         options.executable = noMemory ? nil : Bundle.main.executableURL
         options.memoryCounts = memoryCounts ?? []
         let result = try ExtractBenchmark.run(options) { FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8)) }

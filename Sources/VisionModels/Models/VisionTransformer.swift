@@ -88,6 +88,9 @@ public struct VisionTransformer: Sendable {
     /// Qwen2.5-VL's 2×2 patch merger, the tower's output to the LLM (`CaptureRequest.merged`); nil for other families.
     var merger: PatchMerger? = nil
 
+    /// D_llm, the width of the patch merger's output tokens, when the model has a merger (for counting its work).
+    public var mergerOutputWidth: Int? { merger?.fc2.outputs }
+
     /// Token count for an input of `height` × `width` pixels.
     public func tokens(height: Int, width: Int) -> Int {
         spec.prefixTokens + (height / spec.patchSize) * (width / spec.patchSize)
