@@ -46,23 +46,9 @@ private struct WeightReader {
     let weights: ModelWeights
     let map: WeightMap
 
-    /// The tensor `name` maps to, checked against the structural `shape` with the map's leading 1s.
-    func tensor(_ name: ParameterName, shape: [Int]) throws -> [Float] {
-        guard let stored = map.tensor(name) else {
-            throw ModelError.badConfig(path: weights.source, reason: "the family's weight map has no checkpoint name for \(name)")
-        }
-        if let rows = stored.rows {
-            // A row block of a fused tensor: the stored tensor is [k, ...shape.dropFirst()] with k ≥ rows.upperBound.
-            let total = weights.shape(of: stored.name)?.first ?? 0
-            let fused = try weights.tensor(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
-            guard rows.count == shape[0] else {
-                throw ModelError.badConfig(path: weights.source, reason: "\(name) takes rows \(rows) of \(stored.name), expected \(shape[0]) rows")
-            }
-            let width = shape.dropFirst().reduce(1, *)
-            return Array(fused[(rows.lowerBound * width)..<(rows.upperBound * width)])
-        }
-        return try weights.tensor(stored.name, shape: Array(repeating: 1, count: stored.leadingOnes) + shape)
-    }
+    /// The tensor `name` maps to, checked against the structural `shape` with the map's leading 1s,
+    /// as an array (norms, biases, embeddings: small, so the copy out of `parameter` costs nothing).
+    func tensor(_ name: ParameterName, shape: [Int]) throws -> [Float] { try parameter(name, shape: shape).array }
 
     func norm(_ kind: NormKind, _ name: (ParameterPart) -> ParameterName, width d: Int) throws -> NormWeights {
         switch kind {
@@ -78,6 +64,7 @@ private struct WeightReader {
             throw ModelError.badConfig(path: weights.source, reason: "the family's weight map has no checkpoint name for \(name)")
         }
         if let rows = stored.rows {
+            // A row block of a fused tensor: the stored tensor is [k, ...shape.dropFirst()] with k ≥ rows.upperBound.
             let total = weights.shape(of: stored.name)?.first ?? 0
             let fused = try weights.parameter(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
             guard rows.count == shape[0] else {
