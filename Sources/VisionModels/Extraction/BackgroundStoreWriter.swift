@@ -17,13 +17,17 @@ final class BackgroundStoreWriter: @unchecked Sendable {   // `writer` and `fail
     init(_ writer: StoreWriter) { self.writer = writer }
 
     /// Queues `batch` for appending, after the previous batch has been written.
-    /// - Throws: the previous batch's append error.
-    func submit(_ batch: [ImageActivations]) throws {
+    /// - Parameter commitAfter: commit the store (a checkpoint a rerun resumes from) once the batch
+    ///   is appended. It runs on the writer's thread too: a commit on the caller's side would first
+    ///   have to wait for the append, and the forward of the next batch with it.
+    /// - Throws: the previous batch's append or commit error.
+    func submit(_ batch: [ImageActivations], commitAfter: Bool = false) throws {
         try drain()
         let job = UncheckedBatch(items: batch)
         queue.async(group: group) { [self] in
             do {
                 for activations in job.items { try writer.append(activations) }
+                if commitAfter { try writer.commit() }
             } catch {
                 failure = error
             }

@@ -126,16 +126,13 @@ public enum Extractor {
                     activations.merged = capture.merged ? c.merged : nil
                     written.append(activations)
                 }
-                try background.submit(written)
-                extracted += good.count
+                // Once a shard's worth of images is in, checkpoint the manifest so an interrupted run resumes from there.
                 sinceCommit += good.count
+                let checkpoint = sinceCommit >= perShard
+                if checkpoint { sinceCommit = 0 }
+                try background.submit(written, commitAfter: checkpoint)
+                extracted += good.count
                 bar.advance(good.count)
-                // The writer has just written a shard: checkpoint the manifest so an interrupted run resumes from here.
-                if sinceCommit >= perShard {
-                    try background.drain()
-                    try writer.commit()
-                    sinceCommit = 0
-                }
             }
             try background.drain()
             try writer.commit()
