@@ -79,8 +79,8 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Hidden-state dtype in the store: f16 or f32.")
     var dtype: String = "f16"
 
-    @Option(help: "Images per forward pass.")
-    var batch: Int = 8
+    @Option(help: "Images per forward pass (default: about 2048 tokens per batch, e.g. 8 at 224 px with patch 14, 4 at 336).")
+    var batch: Int?
 
     @Option(help: "Threads for BLAS, decoding and attention.")
     var threads: Int = 2
@@ -106,7 +106,7 @@ struct ExtractCommand: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch).") }
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch).") }
         if let shardSize, shardSize < 1 { throw ValidationError("--shard-size must be at least 1, got \(shardSize).") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads).") }
         guard dtype == "f16" || dtype == "f32" else { throw ValidationError("--dtype must be f16 or f32, got '\(dtype)'.") }

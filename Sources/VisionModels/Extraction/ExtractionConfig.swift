@@ -21,8 +21,8 @@ public struct ExtractionConfig: Sendable {
     public var keepAttention: Bool
     /// F16 (half the size) or F32 hidden states.
     public var hiddenDType: DType
-    /// Images per forward pass.
-    public var batchSize: Int
+    /// Images per forward pass; nil picks `automaticBatchSize(tokens:)` from the model's token count.
+    public var batchSize: Int?
     /// OpenBLAS threads and worker threads (decoding, attention, elementwise steps).
     public var threads: Int
     /// Skip files that are not decodable images (listed in the summary) instead of stopping.
@@ -47,7 +47,7 @@ public struct ExtractionConfig: Sendable {
 
     public init(
         model: String, images: URL, output: URL, labels: URL? = nil, layers: [Int]? = nil, receivedAttention: Bool = false,
-        keepAttention: Bool = false, hiddenDType: DType = .f16, batchSize: Int = 8, threads: Int = 2, skipBad: Bool = false,
+        keepAttention: Bool = false, hiddenDType: DType = .f16, batchSize: Int? = nil, threads: Int = 2, skipBad: Bool = false,
         imagesPerShard: Int? = nil, progress: Bool = true, cache: URL? = nil, shard: ShardSpec? = nil,
         intervention: (any BatchIntervention)? = nil
     ) {

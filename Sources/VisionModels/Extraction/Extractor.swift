@@ -20,7 +20,7 @@ import TensorFiles
 public enum Extractor {
     public static func run(_ config: ExtractionConfig) throws -> ExtractionSummary {
         let start = Date()
-        guard config.batchSize >= 1 else { throw ModelError.badInput(reason: "the batch size \(config.batchSize) must be at least 1") }
+        if let size = config.batchSize, size < 1 { throw ModelError.badInput(reason: "the batch size \(size) must be at least 1") }
         guard config.threads >= 1 else { throw ModelError.badInput(reason: "the thread count \(config.threads) must be at least 1") }
         BLASThreads.set(config.threads)
         fixAllocatorThreshold()
@@ -57,6 +57,7 @@ public enum Extractor {
         if FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("conversion.json").path) {
             preprocessing["weights"] = "converted, see \(folder.url.appendingPathComponent("conversion.json").path)"
         }
+        let batchSize = config.batchSize ?? ExtractionConfig.automaticBatchSize(tokens: info.tokens)
         let perShard = config.imagesPerShard ?? shardSize(info: info, layers: layers.count, config: config)
         let existed = FileManager.default.fileExists(atPath: config.output.appendingPathComponent(StoreKeys.manifest).path)
         let writer = try StoreWriter(
@@ -84,8 +85,8 @@ public enum Extractor {
         let background = BackgroundStoreWriter(writer)
 
         do {
-            for batchStart in stride(from: 0, to: pending.count, by: config.batchSize) {
-                let batch = Array(pending[batchStart..<min(batchStart + config.batchSize, pending.count)])
+            for batchStart in stride(from: 0, to: pending.count, by: batchSize) {
+                let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
                 let decoded = decode(batch, pipeline: pipeline, threads: config.threads)
                 var good: [ImageEntry] = []
                 var pixels: [Float] = []
