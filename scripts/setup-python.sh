@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Creates the Python environment of the reference tests in .venv (ignored by git): numpy,
-# safetensors, scikit-learn, onnxruntime, torch (CPU), torchvision (DINOv3's image processor runs
-# on it) and transformers from PyPI. Idempotent: a complete .venv is left as it is.
+# Creates the Python environment of the reference tests and benchmarks in .venv (ignored by git):
+# numpy, safetensors, scikit-learn, onnx, onnxruntime, torch (CPU), torchvision (DINOv3's image
+# processor runs on it) and transformers from PyPI. Idempotent: a complete .venv is left as it is.
 #
 # Writes its outcome to .venv/sinkscope-setup-status, which the tests read (Tests/TestSupport/
 # Python.swift): `ok`; `unreachable: <why>` when the package index cannot be reached (the tests
@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=".venv"
 STATUS="$VENV/sinkscope-setup-status"
-MODULES="numpy safetensors sklearn scipy onnxruntime torch torchvision transformers PIL"
+MODULES="numpy safetensors sklearn scipy onnx onnxruntime torch torchvision transformers PIL"
 log() { echo "[setup-python] $*" >&2; }
 status() { mkdir -p "$VENV"; echo "$1" >"$STATUS"; }
 
@@ -48,9 +48,9 @@ if [ -x "$VENV/bin/python3" ] && "$VENV/bin/python3" -c "import ${MODULES// /, }
     status ok; exit 0
 fi
 python3 -m venv "$VENV" || { status "failed: python3 -m venv failed (install python3-venv)"; log "python3 -m venv failed"; exit 0; }
-log "installing numpy safetensors scikit-learn onnxruntime pillow torch torchvision transformers into $VENV (about 6 GB, a few minutes once)"
-"$VENV/bin/pip" install -q --disable-pip-version-check numpy safetensors scikit-learn scipy onnxruntime pillow \
-    || give_up "pip could not install numpy, safetensors, scikit-learn, onnxruntime, pillow"
+log "installing numpy safetensors scikit-learn onnx onnxruntime pillow torch torchvision transformers into $VENV (about 6 GB, a few minutes once)"
+"$VENV/bin/pip" install -q --disable-pip-version-check numpy safetensors scikit-learn scipy onnx onnxruntime pillow \
+    || give_up "pip could not install numpy, safetensors, scikit-learn, onnx, onnxruntime, pillow"
 # torch and torchvision in one resolve, so pip picks a torchvision built for that torch.
 "$VENV/bin/pip" install -q --disable-pip-version-check torch torchvision || give_up "pip could not install torch, torchvision"
 "$VENV/bin/pip" install -q --disable-pip-version-check transformers || give_up "pip could not install transformers"

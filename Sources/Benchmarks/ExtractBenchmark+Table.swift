@@ -37,6 +37,10 @@ extension ExtractBenchmark {
             "side".padding(toLength: 26, withPad: " ", startingAt: 0) + "images/s  SinkScope/ GEMM-limit peak mem",
             row("SinkScope", r.sinkscope, ratio: nil, peak: r.sinkscopePeakResidentMiB),
         ]
+        if !r.wholeProcess.isEmpty {
+            lines.append(row("SinkScope whole process", r.wholeProcess, ratio: nil, peak: nil,
+                             note: "; a child sinkscope extract\(r.attention == true ? " --attention" : ""): loading, decoding, f16 store writes included"))
+        }
         for run in r.transformers {
             let side = run.mode == .eager ? "transformers eager+attn" : "transformers sdpa"
             lines.append(row(side, run.rates, ratio: r.ratio(to: run.mode), peak: run.peakResidentMiB,

@@ -20,6 +20,11 @@ import LinearAlgebra
 /// GEMM limit: `ForwardGEMMs` counts the forward's matrix products for the model's shapes and
 /// `GEMMLimit` times sgemm on those shapes in the same run (see both).
 ///
+/// Whole process: with an executable and `wholeProcess`, every round also times `sinkscope extract`
+/// as a child process over the same photos, batch and threads (wall clock from launch to exit: model
+/// loading, decoding, preprocessing, the forwards and the f16 store writes with their fsyncs), which
+/// is what a user waits for; the table gives its fraction of the same round's GEMM limit.
+///
 /// Memory: `sinkscope extract` runs as a child process per count in `memoryCounts` over that many
 /// images (symlinks to the photos) and reports its peak resident set (VmHWM).
 public enum ExtractBenchmark {
@@ -36,8 +41,10 @@ public enum ExtractBenchmark {
         public var transformersScript: URL?
         public var transformersModes: [TransformersMode] = TransformersMode.allCases
         public var python = "python3"
-        /// The sinkscope executable for the memory runs; nil skips them.
+        /// The sinkscope executable for the whole-process and memory runs; nil skips both.
         public var executable: URL?
+        /// Time a child `sinkscope extract` over the same images in every round (needs `executable`).
+        public var wholeProcess = true
         public var memoryCounts = [50, 200]
         public var cache: URL?
         /// One input size for every image (`extract --image-size`), as extraction would use it; nil: the
@@ -57,6 +64,8 @@ public enum ExtractBenchmark {
         public var threads: Int
         /// images/s of each round.
         public var sinkscope: [Double]
+        /// images/s of each round's child `sinkscope extract` (whole process, store written); empty when not run.
+        public var wholeProcess: [Double] = []
         public var onnxruntime: [Double]
         /// best SinkScope images/s ÷ best onnxruntime images/s (above 1: SinkScope is faster).
         public var speedRatio: Double?
@@ -71,6 +80,8 @@ public enum ExtractBenchmark {
         public var sinkscopePeakResidentMiB: Double?
         public var sinkscopePeakSource: String?
         public var inputSize: String?
+        /// Whether received attention was captured (`--attention`) in the timed forwards and extracts.
+        public var attention: Bool?
     }
 
     public static func run(_ options: Options, log: (String) -> Void = { _ in }) throws -> Result {
@@ -110,6 +121,7 @@ public enum ExtractBenchmark {
         var result = Result(model: options.model, images: options.images, batch: options.batch, threads: options.threads,
                             sinkscope: [], onnxruntime: [], speedRatio: nil, peakResidentMiB: [:], onnxruntimeVersion: nil)
         result.inputSize = "\(size.height)x\(size.width)"
+        result.attention = options.attention
         let p = model.spec.patchSize
         let gemms = ForwardGEMMs(spec: model.spec, gridRows: size.height / p, gridCols: size.width / p, batch: min(options.batch, options.images),
                                  mergerOutputs: options.attention ? model.mergerOutputWidth : nil)
@@ -123,6 +135,12 @@ public enum ExtractBenchmark {
                        round, limit.imagesPerSecond, gemms.flopsPerImage / 1e9, limit.gigaflopsPerSecond))
             result.sinkscope.append(try timeSinkScope())
             log(String(format: "round %d: SinkScope %.2f images/s", round, result.sinkscope.last!))
+            if let executable = options.executable, options.wholeProcess {
+                let run = try extractProcess(count: options.images, photos: photos.map(\.url), options: options, executable: executable,
+                                             attention: options.attention)
+                result.wholeProcess.append(Double(options.images) / run.seconds)
+                log(String(format: "round %d: SinkScope whole process (sinkscope extract) %.2f images/s", round, result.wholeProcess.last!))
+            }
             if let script = options.script {
                 let json = try runJSON(options.python, [
                     script.path, "--onnx", ModelResolver(cache: options.cache).onnxURL.path, "--pixels", pixelFile.path,
@@ -165,7 +183,20 @@ public enum ExtractBenchmark {
 
     /// Runs `sinkscope extract` over `count` symlinked photos in a child process; its peak RSS in MiB.
     static func peakMemory(count: Int, photos: [URL], options: Options, executable: URL) throws -> Double {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-mem-\(UUID().uuidString)")
+        let run = try extractProcess(count: count, photos: photos, options: options, executable: executable, attention: true)
+        guard let mib = run.json["peak_resident_mib"] as? Double else {
+            throw ModelError.badInput(reason: "sinkscope extract did not report a peak memory for \(count) images")
+        }
+        return mib
+    }
+
+    /// Runs `sinkscope extract` (f16 hidden states, the default) over `count` photos, cycled
+    /// and symlinked into a temporary folder, with the options' model, size, batch and threads; the
+    /// store is removed afterwards. Returns the wall-clock seconds from launch to exit and the JSON it printed.
+    static func extractProcess(count: Int, photos: [URL], options: Options, executable: URL, attention: Bool) throws
+        -> (seconds: Double, json: [String: Any])
+    {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-extract-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let images = root.appendingPathComponent("images")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
@@ -174,14 +205,16 @@ public enum ExtractBenchmark {
             try FileManager.default.createSymbolicLink(
                 at: images.appendingPathComponent(String(format: "img%05d.%@", i, source.pathExtension)), withDestinationURL: source)
         }
+        let start = Date()
         let json = try runJSON(executable.path, [
             "extract", "--model", options.model, "--images", images.path, "--out", root.appendingPathComponent("store").path,
-            "--batch", "\(options.batch)", "--threads", "\(options.threads)", "--attention", "--json", "--quiet"]
-            + (options.imageSize.map { ["--image-size", $0.description] } ?? []))
-        guard let mib = json["peak_resident_mib"] as? Double, json["extracted"] as? Int == count else {
-            throw ModelError.badInput(reason: "sinkscope extract did not report a peak memory for \(count) images")
+            "--batch", "\(options.batch)", "--threads", "\(options.threads)", "--json", "--quiet"]
+            + (attention ? ["--attention"] : []) + (options.imageSize.map { ["--image-size", $0.description] } ?? []))
+        let seconds = Date().timeIntervalSince(start)
+        guard json["extracted"] as? Int == count else {
+            throw ModelError.badInput(reason: "sinkscope extract did not extract all \(count) images")
         }
-        return mib
+        return (seconds, json)
     }
 
     /// Runs a program (progress bars off) and reads the JSON object it prints.

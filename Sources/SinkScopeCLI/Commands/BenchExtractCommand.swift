@@ -18,7 +18,10 @@ struct BenchExtractCommand: ParsableCommand {
             scripts/bench_onnxruntime.py on the ONNX file truncated after the last block. Rounds \
             alternate the sides; the best round of each is compared. The GEMM limit is the time the \
             forward's matrix products alone take at the sgemm rate measured on their shapes in the \
-            same run; each side's images/s is printed as a fraction of it. Then `sinkscope extract \
+            same run; each side's images/s is printed as a fraction of it. Every round also times \
+            `sinkscope extract` as a child process over the same images ("whole process": model \
+            loading, decoding, the forwards and the f16 store writes), which is what a user waits \
+            for. Then `sinkscope extract \
             --attention` runs as a child process over 50 and 200 images: its peak resident memory \
             is SinkScope's, and should not grow; the Python sides report their ru_maxrss. \
             transformers is on by default when --python imports torch and transformers. Needs a \
@@ -75,6 +78,9 @@ struct BenchExtractCommand: ParsableCommand {
     @Flag(help: "Skip the memory runs.")
     var noMemory = false
 
+    @Flag(help: "Skip the whole-process runs (a child `sinkscope extract` over the same images in every round).")
+    var noWholeProcess = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -126,8 +132,9 @@ struct BenchExtractCommand: ParsableCommand {
         options.script = noOnnxruntime ? nil : URL(fileURLWithPath: script)
         options.python = python
         options.transformersScript = try transformersEnabled() ? URL(fileURLWithPath: transformersScript) : nil
-        options.executable = noMemory ? nil : Bundle.main.executableURL
-        options.memoryCounts = memoryCounts ?? []
+        options.executable = noMemory && noWholeProcess ? nil : Bundle.main.executableURL
+        options.wholeProcess = !noWholeProcess
+        options.memoryCounts = noMemory ? [] : memoryCounts ?? []
         let result = try ExtractBenchmark.run(options) { FileHandle.standardError.write(Data(("[bench] " + $0 + "\n").utf8)) }
         print(try result.text(json: json))
     }

@@ -1,0 +1,44 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `sinkscope bench extract` (the built binary) times, in every round, a child `sinkscope extract` over
+/// the same images beside the in-process forward: the whole process a user waits for (loading,
+/// decoding, store writes), as a fraction of the same round's GEMM limit.
+final class BenchExtractCommandTests: XCTestCase {
+    func testEveryRoundTimesTheWholeProcessBesideTheForward() throws {
+        let root = temporaryDirectory("bench-extract-cli")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let photos = root.appendingPathComponent("photos"), model = root.appendingPathComponent("tiny-vit")
+        for dir in [photos, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
+            .filter { $0.hasSuffix(".png") }.sorted().prefix(2)
+        for name in sources {
+            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: photos.appendingPathComponent(name))
+        }
+        for file in ["config.json", "model.safetensors"] {
+            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
+        }
+        let common = ["bench", "extract", "--model", model.path, "--photos", photos.path, "--image-size", "32x32", "--attention",
+                      "--images", "3", "--batch", "2", "--no-onnxruntime", "--no-transformers", "--no-memory"]
+        let run = try CLI.run(common + ["--rounds", "2", "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], run.stdout)
+        let forward = try XCTUnwrap(json["sinkscope"] as? [Double]), whole = try XCTUnwrap(json["wholeProcess"] as? [Double])
+        XCTAssertEqual(whole.count, 2, "one whole-process run per round")
+        XCTAssertTrue(whole.allSatisfy { $0 > 0 && $0.isFinite }, "\(whole)")
+        // The child pays for its start, loading and writes on top of the same forwards.
+        XCTAssertLessThan(whole.max()!, forward.max()!, "whole process \(whole) vs forward alone \(forward)")
+        XCTAssertTrue(run.stderr.contains("SinkScope whole process (sinkscope extract)"), run.stderr)
+
+        let table = try CLI.run(common + ["--rounds", "1"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let row = try XCTUnwrap(table.stdout.split(separator: "\n").first { $0.hasPrefix("SinkScope whole process") }, table.stdout)
+        XCTAssertTrue(row.contains(" %") && row.contains("a child sinkscope extract --attention"), String(row))
+
+        let skipped = try CLI.run(common + ["--rounds", "1", "--no-whole-process"])
+        XCTAssertEqual(skipped.status, 0, skipped.stderr)
+        XCTAssertFalse(skipped.stdout.contains("whole process"), skipped.stdout)
+        XCTAssertTrue(skipped.stdout.contains("GEMM limit"), skipped.stdout)
+    }
+}
