@@ -48,6 +48,9 @@ let package = Package(
 
         // MARK: - Library modules
         .target(name: "Support"),
+        // The forward's elementwise loops (softmax, MLP nonlinearities) in C: compiled for the baseline
+        // and for AVX2 + FMA, picked at run time (Swift has no per-function target attributes).
+        .target(name: "CVectorMath"),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
         .target(name: "TensorFiles", dependencies: ["CZlib"]),
         .target(name: "Images", dependencies: ["CGD", "Support"]),
@@ -59,7 +62,7 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["Images", "CGD"]),
         .target(
             name: "VisionModels",
-            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "ONNXFormat", "Support"]),
+            dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "ONNXFormat", "Support", "CVectorMath"]),
         .target(
             name: "SinkAnalysis",
             dependencies: ["LinearAlgebra", "TensorFiles", "ActivationStore", "Images", "Support", "Yams"]),
@@ -92,7 +95,7 @@ let package = Package(
         .testTarget(name: "TensorFilesTests", dependencies: ["TensorFiles", "TestSupport"]),
         .testTarget(name: "ActivationStoreTests", dependencies: ["ActivationStore", "TestSupport"]),
         .testTarget(name: "ONNXFormatTests", dependencies: ["ONNXFormat", "TestSupport"]),
-        .testTarget(name: "VisionModelsTests", dependencies: ["VisionModels", "Images", "TestSupport"]),
+        .testTarget(name: "VisionModelsTests", dependencies: ["VisionModels", "Images", "TestSupport", "CVectorMath"]),
         .testTarget(name: "SinkAnalysisTests", dependencies: ["SinkAnalysis", "Scenes", "Images", "Support", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Images", "TestSupport"]),
         .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Images", "Support", "TestSupport"]),

@@ -54,6 +54,7 @@ extension ExtractBenchmark {
             lines.append(String(format: "GEMM limit   %@ images/s: %.2f GFLOP of matrix products per image at %.1f GFLOP/s (sgemm on the forward's shapes, %d threads, this run)",
                                 rate(limit.imagesPerSecond), limit.flopsPerImage / 1e9, limit.gigaflopsPerSecond, limit.threads))
         }
+        if let path = r.vectorPath { lines.append("SinkScope's elementwise loops (softmax, MLP nonlinearity): \(path)") }
         if let source = r.sinkscopePeakSource { lines.append("SinkScope peak memory: \(source); Python sides: ru_maxrss of their process, loading included") }
         if let v = r.transformers.first?.versions, !v.isEmpty { lines.append("[\(v)]") }
         for count in r.peakResidentMiB.keys.sorted(by: { Int($0)! < Int($1)! }) {

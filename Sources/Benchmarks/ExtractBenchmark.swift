@@ -82,6 +82,8 @@ public enum ExtractBenchmark {
         public var inputSize: String?
         /// Whether received attention was captured (`--attention`) in the timed forwards and extracts.
         public var attention: Bool?
+        /// The instruction set SinkScope's elementwise loops ran with (`vectorMathPath`).
+        public var vectorPath: String?
     }
 
     public static func run(_ options: Options, log: (String) -> Void = { _ in }) throws -> Result {
@@ -122,6 +124,7 @@ public enum ExtractBenchmark {
                             sinkscope: [], onnxruntime: [], speedRatio: nil, peakResidentMiB: [:], onnxruntimeVersion: nil)
         result.inputSize = "\(size.height)x\(size.width)"
         result.attention = options.attention
+        result.vectorPath = vectorMathPath
         let p = model.spec.patchSize
         let gemms = ForwardGEMMs(spec: model.spec, gridRows: size.height / p, gridCols: size.width / p, batch: min(options.batch, options.images),
                                  mergerOutputs: options.attention ? model.mergerOutputWidth : nil)

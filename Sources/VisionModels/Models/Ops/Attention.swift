@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import LinearAlgebra
 
@@ -40,10 +41,13 @@ func attentionHead(
     // S[T, T] = Q_h[T, hd] · K_h[T, hd]ᵀ / √hd — A no transpose, B transposed, both read in q | k | v (lda = ldb = 3D).
     sgemm(transposeB: true, m: t, n: t, k: hd, alpha: 1 / Float(hd).squareRoot(), a: q, lda: ld, b: k, ldb: ld, beta: 0, c: s, ldc: t)
     logitsHook?(s)
-    softmaxRows(s, rows: t, width: t)
+    // Without a pattern hook the received column sums are added row by row inside the softmax, while
+    // each row is still in L1, instead of by a second pass over the whole [T, T] map.
+    let fused = patternHook == nil
+    softmaxRows(s, rows: t, width: t, received: fused ? received : nil, receivedWeight: receivedWeight)
     patternHook?(s)
-    if let received {
-        // received[T] += w · Pᵀ[T, T] · 1 — the column sums as one sgemv (P stored [T, T], transposed).
+    if let received, !fused {
+        // received[T] += w · Pᵀ[T, T] · 1 over the hooked pattern — the column sums as one sgemv (P stored [T, T], transposed).
         onesVector(t).withUnsafeBufferPointer { ones in
             sgemv(transpose: true, m: t, n: t, alpha: receivedWeight, a: s, lda: t, x: ones.baseAddress!, beta: 1, y: received)
         }
@@ -52,49 +56,13 @@ func attentionHead(
     sgemm(m: t, n: hd, k: t, alpha: 1, a: s, lda: t, b: v, ldb: ld, beta: 0, c: out + head * hd, ldc: d)
 }
 
-/// Softmax of each row in place: exp(x - max) / Σ exp(x - max); subtracting the max keeps exp finite.
+/// Softmax of each row in place, exp(x − max) / Σ exp(x − max) (subtracting the max keeps exp
+/// finite), and, when `received` is given, received[j] += receivedWeight · Σ_rows p[row, j].
 ///
-/// Two passes over the row instead of three: the max (eight running maxima, so the loop vectorises;
-/// Swift's `max` orders NaNs and does not), then exp written back with its sum in eight running
-/// partial sums, then the scaling. A NaN logit gives a NaN row, as in PyTorch.
-func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
-    for r in 0..<rows {
-        let row = x + r * w
-        let m = max8(row, count: w)
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0, s4: Float = 0, s5: Float = 0, s6: Float = 0, s7: Float = 0
-        var j = 0
-        while j + 8 <= w {
-            let e0 = fastExp(row[j] - m), e1 = fastExp(row[j + 1] - m), e2 = fastExp(row[j + 2] - m), e3 = fastExp(row[j + 3] - m)
-            let e4 = fastExp(row[j + 4] - m), e5 = fastExp(row[j + 5] - m), e6 = fastExp(row[j + 6] - m), e7 = fastExp(row[j + 7] - m)
-            row[j] = e0; row[j + 1] = e1; row[j + 2] = e2; row[j + 3] = e3
-            row[j + 4] = e4; row[j + 5] = e5; row[j + 6] = e6; row[j + 7] = e7
-            s0 += e0; s1 += e1; s2 += e2; s3 += e3; s4 += e4; s5 += e5; s6 += e6; s7 += e7
-            j += 8
-        }
-        while j < w { let e = fastExp(row[j] - m); row[j] = e; s0 += e; j += 1 }
-        let inv = 1 / (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)))
-        for j in 0..<w { row[j] *= inv }
-    }
-}
-
-/// The largest of x[0..<count] with eight running maxima (a plain `max` loop is one serial chain
-/// that handles NaN, which keeps it scalar). A NaN anywhere makes the result NaN or is skipped by
-/// the comparisons; either way the row's exp turns NaN through `x - max`.
-@inline(__always)
-func max8(_ x: UnsafePointer<Float>, count: Int) -> Float {
-    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
-    var i = 0
-    while i + 8 <= count {
-        m0 = x[i] > m0 ? x[i] : m0; m1 = x[i + 1] > m1 ? x[i + 1] : m1
-        m2 = x[i + 2] > m2 ? x[i + 2] : m2; m3 = x[i + 3] > m3 ? x[i + 3] : m3
-        m4 = x[i + 4] > m4 ? x[i + 4] : m4; m5 = x[i + 5] > m5 ? x[i + 5] : m5
-        m6 = x[i + 6] > m6 ? x[i + 6] : m6; m7 = x[i + 7] > m7 ? x[i + 7] : m7
-        i += 8
-    }
-    while i < count { m0 = x[i] > m0 ? x[i] : m0; i += 1 }
-    let a = m0 > m1 ? m0 : m1, b = m2 > m3 ? m2 : m3, c = m4 > m5 ? m4 : m5, d = m6 > m7 ? m6 : m7
-    let ab = a > b ? a : b, cd = c > d ? c : d
-    return ab > cd ? ab : cd
+/// CVectorMath's `ss_softmax_rows`: per row the max, then exp written back with its sum, then the
+/// scaling with the column sums added in the same pass. A NaN logit gives a NaN row, as in PyTorch.
+func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, received: UnsafeMutablePointer<Float>? = nil, receivedWeight: Float = 0) {
+    ss_softmax_rows(x, rows, width, received, receivedWeight)
 }
 
 /// A vector of `n` ones (for column sums through sgemv).
