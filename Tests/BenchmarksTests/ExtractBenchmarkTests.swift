@@ -11,17 +11,7 @@ final class ExtractBenchmarkTests: XCTestCase {
     func testAModelFolderIsTimedAtTheRequestedSize() throws {
         let root = temporaryDirectory("bench-extract")
         defer { try? FileManager.default.removeItem(at: root) }
-        let photos = root.appendingPathComponent("photos"), model = root.appendingPathComponent("tiny-vit")
-        for dir in [photos, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
-            .filter { $0.hasSuffix(".png") }.sorted().prefix(2)
-        try XCTSkipIf(sources.count < 2, "needs two PNG fixtures in Tests/Fixtures/images/decode")
-        for name in sources {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: photos.appendingPathComponent(name))
-        }
-        for file in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
-        }
+        let (model, photos) = try TinyViTAssets.make(in: root)
         var options = ExtractBenchmark.Options(photos: photos)
         options.model = model.path
         options.imageSize = InputSize(height: 32, width: 32)
@@ -48,16 +38,7 @@ final class ExtractBenchmarkTests: XCTestCase {
         try Python.require(["torch", "transformers"])
         let root = temporaryDirectory("bench-extract-transformers")
         defer { try? FileManager.default.removeItem(at: root) }
-        let photos = root.appendingPathComponent("photos"), model = root.appendingPathComponent("tiny-vit")
-        for dir in [photos, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
-            .filter { $0.hasSuffix(".png") }.sorted().prefix(2)
-        for name in sources {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: photos.appendingPathComponent(name))
-        }
-        for file in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
-        }
+        let (model, photos) = try TinyViTAssets.make(in: root)
         var options = ExtractBenchmark.Options(photos: photos)
         options.model = model.path
         options.imageSize = InputSize(height: 32, width: 32)

@@ -9,16 +9,7 @@ final class BenchExtractCommandTests: XCTestCase {
     func testEveryRoundTimesTheWholeProcessBesideTheForward() throws {
         let root = temporaryDirectory("bench-extract-cli")
         defer { try? FileManager.default.removeItem(at: root) }
-        let photos = root.appendingPathComponent("photos"), model = root.appendingPathComponent("tiny-vit")
-        for dir in [photos, model] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: Fixtures.url("images/decode").path)
-            .filter { $0.hasSuffix(".png") }.sorted().prefix(2)
-        for name in sources {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: photos.appendingPathComponent(name))
-        }
-        for file in ["config.json", "model.safetensors"] {
-            try FileManager.default.copyItem(at: Fixtures.url("models/tiny-vit/\(file)"), to: model.appendingPathComponent(file))
-        }
+        let (model, photos) = try TinyViTAssets.make(in: root)
         let common = ["bench", "extract", "--model", model.path, "--photos", photos.path, "--image-size", "32x32", "--attention",
                       "--images", "3", "--batch", "2", "--no-onnxruntime", "--no-transformers", "--no-memory"]
         let run = try CLI.run(common + ["--rounds", "2", "--json"])
