@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The reference tests' Python (numpy, safetensors, scikit-learn, onnxruntime, torch, transformers) in .venv.
+# The reference tests' Python (numpy, safetensors, scikit-learn, onnx, onnxruntime, torch, torchvision,
+# transformers) in .venv.
 bash scripts/setup-python.sh
 # PIL's output for every cached photo (into the cache, never the repo), so PreprocessorTests
 # compares all of them instead of skipping.

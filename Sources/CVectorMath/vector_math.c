@@ -8,7 +8,6 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -139,11 +138,8 @@ SS_KERNELS(baseline, )
 SS_KERNELS(avx2, __attribute__((target("avx2,fma"))))
 #endif
 
-// 1 when the CPU has AVX2 and FMA and the OS saves the YMM registers (OSXSAVE, XCR0 bits 1 and 2),
-// unless SINKSCOPE_VECTOR_BASELINE is set to something other than "0" (to time or compare the paths).
+// 1 when the CPU has AVX2 and FMA and the OS saves the YMM registers (OSXSAVE, XCR0 bits 1 and 2).
 static int ss_cpu_has_avx2_fma(void) {
-    const char *baseline = getenv("SINKSCOPE_VECTOR_BASELINE");
-    if (baseline && *baseline && strcmp(baseline, "0") != 0) return 0;
 #if SS_X86_64
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Plotting
+import VisionModels
 
 /// The `sinkscope` root command. Each subcommand lives in its own file under `Commands/`
 /// and is a thin call into the library modules.
@@ -22,6 +23,7 @@ public struct SinkScopeCommand: ParsableCommand {
     /// Runs the command line: passes the environment's settings to the library first.
     public static func main() {
         Font.preferredFile = EnvironmentSettings.fontFile
+        if EnvironmentSettings.vectorBaseline { forceBaselineVectorMath(true) }
         main(nil)
     }
 }

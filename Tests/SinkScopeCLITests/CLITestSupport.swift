@@ -40,13 +40,14 @@ enum CLI {
         ProcessInfo.processInfo.environment["SINKSCOPE_BINARY"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     }
 
-    /// Runs the binary to completion: exit status, stdout, stderr.
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs the binary to completion: exit status, stdout, stderr. `environment` is added to this
+    /// process's environment.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let binary else { throw XCTSkip("the sinkscope binary is not built") }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["SINKSCOPE_NO_PROGRESS": "1"]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["SINKSCOPE_NO_PROGRESS": "1"]) { $1 }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

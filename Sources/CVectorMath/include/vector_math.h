@@ -3,9 +3,9 @@
 
 // The forward pass's elementwise loops (softmax, the MLP nonlinearities) in C, so that one source
 // compiles twice: for the baseline x86-64 (SSE2, 4 lanes) and for AVX2 + FMA (8 lanes, fused
-// multiply-adds), picked at run time from what the CPU reports (SINKSCOPE_VECTOR_BASELINE=1 in the
-// environment forces the baseline). Swift has no per-function target attributes, so the Swift
-// versions of these loops ran 4 lanes wide on every machine.
+// multiply-adds), picked at run time from what the CPU reports (`ss_force_baseline` overrides it;
+// the CLI calls it under SINKSCOPE_VECTOR_BASELINE). Swift has no per-function target attributes,
+// so the Swift versions of these loops ran 4 lanes wide on every machine.
 //
 // Same algorithms as documented in VectorMath.swift: exp with relative error < 3e-7, erf with
 // absolute error < 4e-7, NaN in gives NaN out.
@@ -38,7 +38,7 @@ void ss_erf(const float *x, float *y, ptrdiff_t count);
 /// The path the calls above take on this CPU: "avx2+fma" or "baseline".
 const char *ss_vector_path(void);
 
-/// Forces the baseline path (1) or restores the automatic choice (0); for tests that compare the two.
+/// Forces the baseline path (1) or restores the automatic choice (0): to time or compare the paths.
 void ss_force_baseline(int on);
 
 #ifdef __cplusplus

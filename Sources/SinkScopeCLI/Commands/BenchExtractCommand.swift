@@ -21,7 +21,9 @@ struct BenchExtractCommand: ParsableCommand {
             same run; each side's images/s is printed as a fraction of it. Every round also times \
             `sinkscope extract` as a child process over the same images ("whole process": model \
             loading, decoding, the forwards and the f16 store writes), which is what a user waits \
-            for. Then `sinkscope extract \
+            for. SinkScope's softmax and MLP nonlinearities run with AVX2 + FMA where the CPU has \
+            them (the table names the path); SINKSCOPE_VECTOR_BASELINE=1 in the environment times \
+            the baseline SSE2 loops instead. Then `sinkscope extract \
             --attention` runs as a child process over 50 and 200 images: its peak resident memory \
             is SinkScope's, and should not grow; the Python sides report their ru_maxrss. \
             transformers is on by default when --python imports torch and transformers. Needs a \

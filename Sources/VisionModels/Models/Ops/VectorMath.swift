@@ -8,3 +8,7 @@ import CVectorMath
 
 /// The instruction set the elementwise loops run with on this CPU: "avx2+fma" or "baseline".
 public var vectorMathPath: String { String(cString: ss_vector_path()) }
+
+/// Runs the elementwise loops on the baseline path even where AVX2 + FMA is available (true), or
+/// lets the CPU decide again (false); for timing and comparing the two paths.
+public func forceBaselineVectorMath(_ on: Bool) { ss_force_baseline(on ? 1 : 0) }
