@@ -47,7 +47,7 @@ done
 BIN="$BUILD/release"
 # Every module's objects go into every target: linking only the modules a target imports was measured
 # (npy, 30 s each, same seeds, load ~10): 1748 vs 1765 exec/s, no faster; it saves ~1 s of link per target.
-MODULES=(ActivationStore CYaml Images LinearAlgebra ONNXFormat SinkAnalysis Support SwiftProtobuf TensorFiles VisionModels Yams)
+MODULES=(ActivationStore CVectorMath CYaml Images LinearAlgebra ONNXFormat SinkAnalysis Support SwiftProtobuf TensorFiles VisionModels Yams)
 OBJECTS=()
 for m in "${MODULES[@]}"; do
     for o in "$BIN/$m.build"/*.o "$BIN/$m.build"/*/*.o; do [ -f "$o" ] && OBJECTS+=("$o"); done
