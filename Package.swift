@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Images", "TestSupport"]),
         .testTarget(name: "ReportKitTests", dependencies: ["ReportKit", "Images", "Support", "TestSupport"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "ReportKit", "SinkAnalysis", "ActivationStore", "TestSupport"]),
-        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Plotting", "Images", "VisionModels", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Plotting", "Images", "TensorFiles", "VisionModels", "TestSupport"]),
         .testTarget(
             name: "SinkScopeCLITests", dependencies: ["SinkScopeCLI", "SinkAnalysis", "Workflow", "TestSupport"]),
     ]

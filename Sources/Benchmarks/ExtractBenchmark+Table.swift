@@ -8,6 +8,13 @@ extension ExtractBenchmark.Result {
         }
         return mine / best
     }
+
+    /// Best SinkScope whole-process images/s ÷ best whole-process `mode` images/s.
+    public func wholeProcessRatio(to mode: TransformersMode) -> Double? {
+        guard let mine = wholeProcess.max(), let run = transformers.first(where: { $0.mode == mode }), let best = run.wholeProcess.max(),
+              best > 0 else { return nil }
+        return mine / best
+    }
 }
 
 extension ExtractBenchmark {
@@ -45,6 +52,16 @@ extension ExtractBenchmark {
             let side = run.mode == .eager ? "transformers eager+attn" : "transformers sdpa"
             lines.append(row(side, run.rates, ratio: r.ratio(to: run.mode), peak: run.peakResidentMiB,
                              note: "; \(run.hiddenStates) hidden states, \(run.attentions) attention blocks"))
+        }
+        for run in r.transformers where !r.wholeProcess.isEmpty {
+            let side = run.mode == .eager ? "transformers eager whole" : "transformers sdpa whole"
+            if let reason = run.wholeProcessSkipped {
+                lines.append(side.padding(toLength: 26, withPad: " ", startingAt: 0) + "not run: " + reason)
+            } else if !run.wholeProcess.isEmpty {
+                let writes = run.mode == .eager ? "f16 hidden states and received attention" : "f16 hidden states"
+                lines.append(row(side, run.wholeProcess, ratio: r.wholeProcessRatio(to: run.mode), peak: run.wholeProcessPeakMiB,
+                                 note: "; a child python script: imports, loading, PIL decoding, \(writes) to safetensors (no fsync); ratio against SinkScope's whole process"))
+            }
         }
         if !r.onnxruntime.isEmpty || r.transformers.isEmpty {
             lines.append(row("onnxruntime", r.onnxruntime, ratio: r.speedRatio, peak: nil,

@@ -25,6 +25,11 @@ import LinearAlgebra
 /// loading, decoding, preprocessing, the forwards and the f16 store writes with their fsyncs), which
 /// is what a user waits for; the table gives its fraction of the same round's GEMM limit.
 ///
+/// The transformers modes get the same: scripts/bench_transformers_process.py as a child process over
+/// the same image files (imports, loading, PIL decoding with the folder's processor, the forwards, every
+/// block's hidden states in f16 and, in eager mode, the received attention written as safetensors),
+/// the script a user would otherwise write; its images/s is compared with SinkScope's whole process.
+///
 /// Memory: `sinkscope extract` runs as a child process per count in `memoryCounts` over that many
 /// images (symlinks to the photos) and reports its peak resident set (VmHWM).
 public enum ExtractBenchmark {
@@ -40,6 +45,9 @@ public enum ExtractBenchmark {
         /// scripts/bench_transformers.py; nil skips transformers.
         public var transformersScript: URL?
         public var transformersModes: [TransformersMode] = TransformersMode.allCases
+        /// scripts/bench_transformers_process.py: each mode also as a whole process in every round when
+        /// `wholeProcess` is on; nil skips it.
+        public var transformersProcessScript: URL?
         public var python = "python3"
         /// The sinkscope executable for the whole-process and memory runs; nil skips both.
         public var executable: URL?
@@ -129,6 +137,13 @@ public enum ExtractBenchmark {
         let gemms = ForwardGEMMs(spec: model.spec, gridRows: size.height / p, gridCols: size.width / p, batch: min(options.batch, options.images),
                                  mergerOutputs: options.attention ? model.mergerOutputWidth : nil)
         result.transformers = options.transformersScript == nil ? [] : options.transformersModes.map { TransformersRun(mode: $0) }
+        // The whole-process transformers runs pair with SinkScope's (`executable`) and read image files as it
+        // does; with --image-size they would need a processor setting the script does not make, so they are left out.
+        let processScript = options.wholeProcess && options.executable != nil && options.imageSize == nil && options.transformersScript != nil
+            ? options.transformersProcessScript : nil
+        let processImages = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-photos-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: processImages) }
+        if processScript != nil { _ = try linkPhotos(count: options.images, photos: photos.map(\.url), into: processImages) }
         for round in 1...max(1, options.rounds) {
             // The limit is measured in every round, like the sides, and its best round kept: a busy machine
             // lowers it as it lowers them.
@@ -162,6 +177,16 @@ public enum ExtractBenchmark {
                                                      images: options.images, size: InputSize(height: size.height, width: size.width), batch: options.batch, threads: options.threads)
                     log(String(format: "round %d: transformers %@ %.2f images/s", round, result.transformers[k].mode.rawValue,
                                result.transformers[k].rates.last!))
+                    guard let processScript, result.transformers[k].wholeProcessSkipped == nil else { continue }
+                    try result.transformers[k].wholeProcessRound(python: options.python, script: processScript, model: folder.url,
+                                                                 images: processImages, count: options.images, batch: options.batch,
+                                                                 threads: options.threads)
+                    if let reason = result.transformers[k].wholeProcessSkipped {
+                        log("transformers \(result.transformers[k].mode.rawValue) whole process not run: \(reason)")
+                    } else {
+                        log(String(format: "round %d: transformers %@ whole process (%@) %.2f images/s", round, result.transformers[k].mode.rawValue,
+                                   processScript.lastPathComponent, result.transformers[k].wholeProcess.last!))
+                    }
                 }
             }
         }
@@ -201,13 +226,7 @@ public enum ExtractBenchmark {
     {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-extract-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let images = root.appendingPathComponent("images")
-        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        for i in 0..<count {
-            let source = photos[i % photos.count]
-            try FileManager.default.createSymbolicLink(
-                at: images.appendingPathComponent(String(format: "img%05d.%@", i, source.pathExtension)), withDestinationURL: source)
-        }
+        let images = try linkPhotos(count: count, photos: photos, into: root.appendingPathComponent("images"))
         let start = Date()
         let json = try runJSON(executable.path, [
             "extract", "--model", options.model, "--images", images.path, "--out", root.appendingPathComponent("store").path,
@@ -218,6 +237,18 @@ public enum ExtractBenchmark {
             throw ModelError.badInput(reason: "sinkscope extract did not extract all \(count) images")
         }
         return (seconds, json)
+    }
+
+    /// A new folder `images` of `count` symlinks to `photos`, cycled (img00000.jpg, ...): the input of
+    /// every whole-process run, so each reads the same files in the same order.
+    static func linkPhotos(count: Int, photos: [URL], into images: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for i in 0..<count {
+            let source = photos[i % photos.count]
+            try FileManager.default.createSymbolicLink(
+                at: images.appendingPathComponent(String(format: "img%05d.%@", i, source.pathExtension)), withDestinationURL: source)
+        }
+        return images
     }
 
     /// Runs a program (progress bars off) and reads the JSON object it prints.

@@ -24,6 +24,12 @@ public struct TransformersRun: Sendable, Codable, Equatable {
     public var hiddenStates: Int = 0
     public var attentions: Int = 0
     public var versions = ""
+    /// images/s of each round's whole-process run (scripts/bench_transformers_process.py, launch to exit).
+    public var wholeProcess: [Double] = []
+    /// The largest ru_maxrss of the whole-process runs, MiB.
+    public var wholeProcessPeakMiB: Double = 0
+    /// Why the whole-process run stopped being tried (the script's one sentence), nil while it runs.
+    public var wholeProcessSkipped: String?
 
     public init(mode: TransformersMode) { self.mode = mode }
 }
@@ -46,6 +52,36 @@ extension TransformersRun {
         hiddenStates = json["hidden_states"] as? Int ?? 0
         attentions = json["attentions"] as? Int ?? 0
         versions = "torch \(json["torch"] as? String ?? "?"), transformers \(json["transformers"] as? String ?? "?")"
+    }
+
+    /// Runs `script` (scripts/bench_transformers_process.py) as a whole process over the image folder
+    /// `images` and adds its images/s, timed from launch to exit as the child `sinkscope extract` is:
+    /// imports, loading, decoding and preprocessing, the forwards and the safetensors writes. Its output
+    /// folder is removed afterwards.
+    ///
+    /// A folder the script does not cover (an LVLM, Qwen2.5-VL, a tower without processor settings)
+    /// makes it exit with one sentence: that goes into `wholeProcessSkipped` and later rounds skip it,
+    /// so the rest of the bench still runs.
+    /// - Throws: when the script cannot be launched, or succeeds without printing its JSON line.
+    mutating func wholeProcessRound(python: String, script: URL, model: URL, images: URL, count: Int, batch: Int, threads: Int) throws {
+        guard wholeProcessSkipped == nil else { return }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-transformers-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let start = Date()
+        let run = try Subprocess(python, [
+            script.path, "--model", model.path, "--images", images.path, "--out", out.path, "--batch", "\(batch)",
+            "--threads", "\(threads)", "--mode", mode.rawValue]).run()
+        let seconds = Date().timeIntervalSince(start)
+        guard run.status == 0 else {
+            wholeProcessSkipped = run.lastErrorLine.isEmpty ? "\(script.lastPathComponent) exited with status \(run.status)" : run.lastErrorLine
+            return
+        }
+        let line = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        guard let json = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any], json["images"] as? Int == count else {
+            throw ModelError.badInput(reason: "\(script.path) did not report \(count) images: \(line)")
+        }
+        wholeProcess.append(Double(count) / seconds)
+        wholeProcessPeakMiB = max(wholeProcessPeakMiB, json["peak_rss_mib"] as? Double ?? 0)
     }
 
     /// True when `python` imports torch and transformers (the default of --transformers).

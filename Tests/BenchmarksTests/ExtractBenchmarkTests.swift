@@ -60,4 +60,30 @@ final class ExtractBenchmarkTests: XCTestCase {
         let table = ExtractBenchmark.table(result)
         XCTAssertTrue(table.contains("transformers eager+attn") && table.contains("GEMM limit"), table)
     }
+
+    /// The whole-process rows pair like with like: a transformers mode's whole-process runs against
+    /// SinkScope's child extract (best round over best round), and a mode the script left out shows its
+    /// sentence instead of a rate.
+    func testWholeProcessRowsCompareWholeProcessWithWholeProcess() {
+        var result = ExtractBenchmark.Result(model: "m", images: 8, batch: 4, threads: 2, sinkscope: [0.16], onnxruntime: [], speedRatio: nil,
+                                             peakResidentMiB: [:], onnxruntimeVersion: nil)
+        result.wholeProcess = [0.12, 0.15]
+        var eager = TransformersRun(mode: .eager), sdpa = TransformersRun(mode: .sdpa)
+        eager.rates = [0.1]
+        eager.wholeProcess = [0.05, 0.06]
+        eager.wholeProcessPeakMiB = 5100
+        sdpa.rates = [0.14]
+        sdpa.wholeProcessSkipped = "m is a llava folder; the whole-process transformers run covers standalone towers only"
+        result.transformers = [eager, sdpa]
+        XCTAssertEqual(result.wholeProcessRatio(to: .eager)!, 0.15 / 0.06, accuracy: 1e-12)
+        XCTAssertNil(result.wholeProcessRatio(to: .sdpa))
+        let lines = ExtractBenchmark.table(result).split(separator: "\n").map(String.init)
+        let whole = lines.first { $0.hasPrefix("transformers eager whole") }
+        XCTAssertTrue(whole?.contains("2.50x") == true && whole?.contains("5100 MiB") == true, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("transformers sdpa whole") && $0.contains("not run: m is a llava folder") },
+                      lines.joined(separator: "\n"))
+
+        result.wholeProcess = []   // without SinkScope's whole process there is nothing to pair them with
+        XCTAssertFalse(ExtractBenchmark.table(result).contains("whole"))
+    }
 }

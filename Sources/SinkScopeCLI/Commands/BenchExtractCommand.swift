@@ -21,7 +21,11 @@ struct BenchExtractCommand: ParsableCommand {
             same run; each side's images/s is printed as a fraction of it. Every round also times \
             `sinkscope extract` as a child process over the same images ("whole process": model \
             loading, decoding, the forwards and the f16 store writes), which is what a user waits \
-            for. SinkScope's softmax and MLP nonlinearities run with AVX2 + FMA where the CPU has \
+            for; each transformers mode also runs that way, as \
+            scripts/bench_transformers_process.py over the same image files (imports, loading, PIL \
+            decoding with the folder's processor, the forwards, f16 hidden states and received \
+            attention written as safetensors: the script a user would write), and the table compares \
+            whole process with whole process. SinkScope's softmax and MLP nonlinearities run with AVX2 + FMA where the CPU has \
             them (the table names the path); SINKSCOPE_VECTOR_BASELINE=1 in the environment times \
             the baseline SSE2 loops instead. Then `sinkscope extract \
             --attention` runs as a child process over 50 and 200 images: its peak resident memory \
@@ -68,6 +72,9 @@ struct BenchExtractCommand: ParsableCommand {
     @Option(help: "The transformers side's script.")
     var transformersScript: String = "scripts/bench_transformers.py"
 
+    @Option(help: "The transformers side's whole-process script (run in every round unless --no-whole-process).")
+    var transformersProcessScript: String = "scripts/bench_transformers_process.py"
+
     @Flag(inversion: .prefixedNo, help: "Time transformers on the CPU (eager with attentions, and sdpa); default: on when --python imports torch and transformers.")
     var transformers: Bool?
 
@@ -80,7 +87,7 @@ struct BenchExtractCommand: ParsableCommand {
     @Flag(help: "Skip the memory runs.")
     var noMemory = false
 
-    @Flag(help: "Skip the whole-process runs (a child `sinkscope extract` over the same images in every round).")
+    @Flag(help: "Skip the whole-process runs (a child `sinkscope extract`, and the transformers script per mode, over the same images in every round).")
     var noWholeProcess = false
 
     @Flag(help: "Print the result as JSON.")
@@ -112,6 +119,9 @@ struct BenchExtractCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: transformersScript) else {
             throw ValidationError("the transformers script \(transformersScript) does not exist; run from the repository root, pass --transformers-script, or use --no-transformers.")
         }
+        guard noWholeProcess || FileManager.default.fileExists(atPath: transformersProcessScript) else {
+            throw ValidationError("the transformers whole-process script \(transformersProcessScript) does not exist; run from the repository root, pass --transformers-process-script, or use --no-whole-process.")
+        }
         return true
     }
 
@@ -134,6 +144,7 @@ struct BenchExtractCommand: ParsableCommand {
         options.script = noOnnxruntime ? nil : URL(fileURLWithPath: script)
         options.python = python
         options.transformersScript = try transformersEnabled() ? URL(fileURLWithPath: transformersScript) : nil
+        options.transformersProcessScript = options.transformersScript == nil || noWholeProcess ? nil : URL(fileURLWithPath: transformersProcessScript)
         options.executable = noMemory && noWholeProcess ? nil : Bundle.main.executableURL
         options.wholeProcess = !noWholeProcess
         options.memoryCounts = noMemory ? [] : memoryCounts ?? []

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Whole-process transformers side of `sinkscope bench extract`: the script a user writes to get what
+`sinkscope extract [--attention]` stores, timed from outside from launch to exit like the child extract.
+
+    python3 scripts/bench_transformers_process.py --model FOLDER --images DIR --out OUT_DIR \
+        [--batch 8] [--threads 2] [--mode eager|sdpa]
+
+What it does, in the order a user's script would:
+  1. imports torch and transformers and loads the tower from the local folder (bench_transformers.load:
+     strict config, the folder's own tensors, never a hub);
+  2. decodes every image file of DIR (sorted by name) with PIL and preprocesses it with the folder's
+     processor: AutoImageProcessor on its preprocessor_config.json, or without one the architecture's
+     defaults SinkScope uses (docs/preprocessing.md: DINOv2 shortest edge 256 + crop 224, CLIP shortest
+     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash);
+  3. runs the tower in batches: eager mode with output_hidden_states and output_attentions, and the
+     received attention of every block taken from the probabilities (head mean of the column sums, as
+     SinkScope's received.{l}); sdpa mode with output_hidden_states only;
+  4. writes each batch to OUT_DIR/batch-NNNNN.safetensors: hidden.{l} [b, T, D] in f16 for l = 0..L
+     (hidden_states[l]) and, in eager mode, received.{l} [b, T] f32 for l = 1..L.
+No fsync: SinkScope's store pays for its fsyncs, this side does not (it errs in transformers' favour).
+
+Standalone towers only (dinov2, dinov2_with_registers, vit, clip, clip_vision_model, siglip,
+siglip_vision_model; others with a preprocessor_config.json): an LVLM's processor makes AnyRes or
+dynamic tiles and Qwen2.5-VL's a flattened patch sequence, which no five-line user script feeds a tower.
+Prints one JSON line: images, seconds (from the first line of this script), import_seconds,
+load_seconds, decode_seconds, forward_seconds, write_seconds, peak_rss_mib (ru_maxrss, MiB), versions.
+"""
+import time
+
+START = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+
+import torch  # noqa: E402
+import transformers  # noqa: E402
+from PIL import Image  # noqa: E402
+from safetensors.torch import save_file  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_transformers import LVLM_TYPES, fail, is_qwen, load  # noqa: E402
+
+IMPORTED = time.perf_counter()
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+IMAGENET = {"image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225]}
+CLIP = {"image_mean": [0.48145466, 0.4578275, 0.40821073], "image_std": [0.26862954, 0.26130258, 0.27577711]}
+HALF = {"image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
+BICUBIC, BILINEAR = 3, 2
+
+
+def processor(folder, model_type, image_size):
+    """The folder's image processor, or SinkScope's defaults for the architecture when it has none."""
+    if model_type in LVLM_TYPES or model_type == "qwen2_5_vl_vision":
+        fail(f"{folder} is a {model_type} folder; the whole-process transformers run covers standalone towers only "
+             "(its processor makes tiles or flattened patches a tower is not fed directly).")
+    if os.path.isfile(os.path.join(folder, "preprocessor_config.json")):
+        return transformers.AutoImageProcessor.from_pretrained(folder, local_files_only=True)
+    square = {"height": image_size, "width": image_size}
+    if model_type in ("dinov2", "dinov2_with_registers"):
+        return transformers.BitImageProcessor(size={"shortest_edge": 256}, crop_size={"height": 224, "width": 224},
+                                              do_center_crop=True, resample=BICUBIC, **IMAGENET)
+    if model_type in ("clip", "clip_vision_model"):
+        return transformers.CLIPImageProcessor(size={"shortest_edge": image_size}, crop_size=square,
+                                               do_center_crop=True, resample=BICUBIC, **CLIP)
+    if model_type == "vit":
+        return transformers.ViTImageProcessor(size={"height": 224, "width": 224}, resample=BILINEAR, **HALF)
+    if model_type in ("siglip", "siglip_vision_model"):
+        return transformers.SiglipImageProcessor(size=square, resample=BICUBIC, **HALF)
+    fail(f"{folder} has no preprocessor_config.json and {model_type} has no default here; add the file.")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", required=True)
+    p.add_argument("--images", required=True, help="a folder of image files")
+    p.add_argument("--out", required=True, help="a new folder for batch-NNNNN.safetensors")
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--mode", choices=["eager", "sdpa"], default="eager")
+    args = p.parse_args()
+    if not os.path.isdir(args.images):
+        fail(f"{args.images} is not a folder of images.")
+    files = sorted(f for f in os.listdir(args.images) if os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS)
+    if not files:
+        fail(f"{args.images} holds no image files ({', '.join(sorted(IMAGE_EXTENSIONS))}).")
+
+    torch.set_num_threads(args.threads)
+    torch.set_grad_enabled(False)
+    start = time.perf_counter()
+    config_path = os.path.join(args.model, "config.json")
+    if not os.path.isfile(config_path):
+        fail(f"{args.model} has no config.json; pass a local model folder.")
+    raw = json.load(open(config_path))
+    size = raw.get("image_size") or raw.get("vision_config", {}).get("image_size", 224)
+    process = processor(args.model, raw.get("model_type"), size)   # first: it refuses the folders this script does not cover
+    tower = load(args.model, args.mode)
+    if is_qwen(tower):
+        fail(f"{args.model} is a Qwen2.5-VL tower; the whole-process transformers run covers standalone towers only.")
+    load_seconds = time.perf_counter() - start
+
+    os.makedirs(args.out, exist_ok=False)
+    decode = forward = write = 0.0
+    eager = args.mode == "eager"
+    for k, first in enumerate(range(0, len(files), args.batch)):
+        t0 = time.perf_counter()
+        images = [Image.open(os.path.join(args.images, f)).convert("RGB") for f in files[first:first + args.batch]]
+        pixels = process(images=images, return_tensors="pt")["pixel_values"].float()
+        t1 = time.perf_counter()
+        out = tower(pixel_values=pixels, output_hidden_states=True, output_attentions=eager)
+        tensors = {f"hidden.{l}": h.half().contiguous() for l, h in enumerate(out.hidden_states)}
+        if eager:   # [b, H, T, T] -> head mean of the sums over queries, [b, T]
+            tensors.update({f"received.{l + 1}": a.sum(dim=2).mean(dim=1).float().contiguous() for l, a in enumerate(out.attentions)})
+        t2 = time.perf_counter()
+        save_file(tensors, os.path.join(args.out, f"batch-{k:05d}.safetensors"))
+        t3 = time.perf_counter()
+        decode, forward, write = decode + t1 - t0, forward + t2 - t1, write + t3 - t2
+    print(json.dumps({
+        "images": len(files), "seconds": time.perf_counter() - START, "import_seconds": IMPORTED - START,
+        "load_seconds": load_seconds, "decode_seconds": decode, "forward_seconds": forward, "write_seconds": write,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "mode": args.mode,
+        "threads": args.threads, "batch": args.batch, "processor": type(process).__name__,
+        "torch": torch.__version__, "transformers": transformers.__version__}))
+
+
+if __name__ == "__main__":
+    main()
