@@ -22,6 +22,23 @@ final class StoreWriterTests: XCTestCase {
         XCTAssertEqual(try store.attention(layer: 4), (0..<7).flatMap { Synthetic.attention($0, 4) })
     }
 
+    /// Encoding each image's layers on several workers (the extractor's last batch) writes the same
+    /// bytes as one worker, and an out-of-range value is still reported with its layer.
+    func testEncodingThreadsWriteTheSameShards() throws {
+        let one = temporaryDirectory().appendingPathComponent("one"), three = temporaryDirectory().appendingPathComponent("three")
+        try Synthetic.writeStore(at: one, count: 5, layers: [0, 1, 2, 3, 4], perShard: 2, attention: [4])
+        try Synthetic.writeStore(at: three, count: 5, layers: [0, 1, 2, 3, 4], perShard: 2, attention: [4], encodingThreads: 3)
+        for shard in try StoreReader(url: one).manifest.shards.map(\.file) {
+            let a = try Data(contentsOf: one.appendingPathComponent(shard)), b = try Data(contentsOf: three.appendingPathComponent(shard))
+            XCTAssertEqual(a, b, shard)
+        }
+        let writer = try StoreWriter(url: temporaryDirectory().appendingPathComponent("big"), model: Synthetic.model, layers: [0, 2, 4])
+        writer.encodingThreads = 2
+        var activations = Synthetic.activations(0, layers: [0, 2, 4])
+        activations.hidden[2]![3] = 70_000
+        XCTAssertThrowsError(try writer.append(activations)) { XCTAssertTrue("\($0)".contains("hidden.2 holds 70000.0, beyond the f16 range"), "\($0)") }
+    }
+
     func testImagesInAnyOrderAcrossShards() throws {
         let url = temporaryDirectory().appendingPathComponent("store")
         try Synthetic.writeStore(at: url, count: 7, perShard: 2, dtype: .f32)

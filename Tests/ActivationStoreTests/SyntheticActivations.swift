@@ -40,9 +40,10 @@ enum Synthetic {
     /// Writes `count` images into a new store at `url`.
     @discardableResult
     static func writeStore(at url: URL, count: Int, layers: [Int] = [0, 2, 4], perShard: Int = 3, dtype: DType = .f16,
-                           received: [Int]? = [2, 4], attention: [Int]? = nil) throws -> StoreWriter {
+                           received: [Int]? = [2, 4], attention: [Int]? = nil, encodingThreads: Int = 1) throws -> StoreWriter {
         let writer = try StoreWriter(url: url, model: model, layers: layers, hiddenDType: dtype, imagesPerShard: perShard,
                                      keepAttention: attention != nil, preprocessing: ["resize": "28"])
+        writer.encodingThreads = encodingThreads
         for i in 0..<count { try writer.append(activations(i, layers: layers, received: received, attention: attention)) }
         try writer.commit()
         return writer

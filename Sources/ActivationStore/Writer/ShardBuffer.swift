@@ -1,3 +1,4 @@
+import Support
 import TensorFiles
 
 /// The tensors of the shard being filled, kept as encoded bytes so memory holds at most one
@@ -29,13 +30,18 @@ struct ShardBuffer {
     /// Adds one image whose activations were validated by the writer.
     mutating func add(
         _ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], merged shape: MergedTokens?,
-        valueLayers: [Int] = [], extraTokens: Int = 0
+        valueLayers: [Int] = [], extraTokens: Int = 0, threads: Int = 1
     ) {
         self.extraTokens = extraTokens
         if extraTokens > 0 { for l in layers { extraHidden[l, default: []] += DType.f32.encode(a.extraHidden![l]!) } }
         ids.append(a.image.id)
-        for l in layers { hidden[l, default: []] += hiddenDType.encode(a.hidden[l]!) }
-        norm += DType.f32.encode(Self.norms(a.hidden, model: model))
+        // The layers are encoded (and their norms taken) on `threads` workers, then appended in order.
+        var encoded = [[UInt8]](repeating: [], count: layers.count)
+        encoded.withUnsafeMutableBufferPointer { out in
+            parallelTasks(layers.count, threads: threads) { i in out[i] = hiddenDType.encode(a.hidden[layers[i]]!) }
+        }
+        for (l, bytes) in zip(layers, encoded) { hidden[l, default: []] += bytes }
+        norm += DType.f32.encode(Self.norms(a.hidden, model: model, threads: threads))
         for l in receivedLayers { received[l, default: []] += DType.f32.encode(a.received![l]!) }
         for l in attentionLayers { attention[l, default: []] += DType.f32.encode(a.attention![l]!) }
         if let shape { mergedShape = shape; merged += DType.f32.encode(a.merged!) }
@@ -46,19 +52,35 @@ struct ShardBuffer {
     }
 
     /// `[L+1, T]` token L2 norms of one image; rows of layers that were not captured are NaN so
-    /// they can never be mistaken for measured values.
-    static func norms(_ hidden: [Int: [Float]], model: ModelInfo) -> [Float] {
+    /// they can never be mistaken for measured values. Layers are spread over `threads` workers.
+    static func norms(_ hidden: [Int: [Float]], model: ModelInfo, threads: Int = 1) -> [Float] {
         let t = model.tokens, d = model.hiddenSize
         var out = [Float](repeating: .nan, count: (model.layers + 1) * t)
-        for (l, x) in hidden {
-            for token in 0..<t {
-                // Accumulate in Double: D can be 1024+ and massive activations reach 1e3.
-                var sum = 0.0
-                for k in 0..<d { let v = Double(x[token * d + k]); sum += v * v }
-                out[l * t + token] = Float(sum.squareRoot())
+        let layers = Array(hidden)
+        out.withUnsafeMutableBufferPointer { out in
+            parallelTasks(layers.count, threads: threads) { i in
+                let (l, x) = layers[i]
+                x.withUnsafeBufferPointer { x in
+                    for token in 0..<t { out[l * t + token] = rowNorm(x.baseAddress! + token * d, width: d) }
+                }
             }
         }
         return out
+    }
+
+    /// The L2 norm of `width` floats, accumulated in Double (D can be 1024+ and massive activations
+    /// reach 1e3) in four independent sums, so the adds do not wait on each other.
+    @inline(__always)
+    static func rowNorm(_ x: UnsafePointer<Float>, width d: Int) -> Float {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var k = 0
+        while k + 4 <= d {
+            let a = Double(x[k]), b = Double(x[k + 1]), c = Double(x[k + 2]), e = Double(x[k + 3])
+            s0 += a * a; s1 += b * b; s2 += c * c; s3 += e * e
+            k += 4
+        }
+        while k < d { let v = Double(x[k]); s0 += v * v; k += 1 }
+        return Float(((s0 + s1) + (s2 + s3)).squareRoot())
     }
 
     /// The shard's tensors in key order: hidden, norm, received, attn, merged, value_norm, value_out.

@@ -1,3 +1,4 @@
+import Support
 import TensorFiles
 
 extension StoreWriter {
@@ -14,8 +15,17 @@ extension StoreWriter {
         }
         for (l, x) in a.hidden {
             guard x.count == t * d else { throw bad("hidden.\(l) has \(x.count) values, expected T×D = \(t)×\(d) = \(t * d)") }
-            if hiddenDType == .f16, let big = x.first(where: { abs($0) > 65504 && $0.isFinite }) {
-                throw bad("hidden.\(l) holds \(big), beyond the f16 range ±65504; store hidden states as f32")
+        }
+        if hiddenDType == .f16 {
+            let layers = a.hidden.keys.sorted()
+            var beyond = [Float?](repeating: nil, count: layers.count)
+            beyond.withUnsafeMutableBufferPointer { out in
+                parallelTasks(layers.count, threads: encodingThreads) { i in
+                    out[i] = a.hidden[layers[i]]!.first(where: { abs($0) > 65504 && $0.isFinite })
+                }
+            }
+            if let i = beyond.firstIndex(where: { $0 != nil }) {
+                throw bad("hidden.\(layers[i]) holds \(beyond[i]!), beyond the f16 range ±65504; store hidden states as f32")
             }
         }
         for (l, r) in a.received ?? [:] {

@@ -111,6 +111,11 @@ public final class StoreWriter {
     /// The store has `merged` (fixed by the first image).
     var storesMerged: Bool { manifest.merged != nil }
 
+    /// Workers that check and encode one image's layers at once in `append` (default 1). The
+    /// extractor raises it for the last batch, whose write no forward overlaps; the stored bytes are
+    /// the same whatever the count.
+    public var encodingThreads = 1
+
     /// Adds a remark to the manifest (e.g. how an import mapped attention to layers).
     public func addNote(_ note: String) {
         if !manifest.notes.contains(note) { manifest.notes.append(note) }
@@ -135,7 +140,7 @@ public final class StoreWriter {
         }
         try checkOptionalLayers(a)
         buffer.add(a, receivedLayers: manifest.receivedLayers, attentionLayers: manifest.attentionLayers, merged: manifest.merged,
-                   valueLayers: manifest.valueLayers ?? [], extraTokens: manifest.extraTokens ?? 0)
+                   valueLayers: manifest.valueLayers ?? [], extraTokens: manifest.extraTokens ?? 0, threads: encodingThreads)
         ids.insert(a.image.id)
         pendingImages.append(a.image)
         if buffer.count >= imagesPerShard { try flush() }

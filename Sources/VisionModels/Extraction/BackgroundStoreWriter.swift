@@ -20,11 +20,15 @@ final class BackgroundStoreWriter: @unchecked Sendable {   // `writer` and `fail
     /// - Parameter commitAfter: commit the store (a checkpoint a rerun resumes from) once the batch
     ///   is appended. It runs on the writer's thread too: a commit on the caller's side would first
     ///   have to wait for the append, and the forward of the next batch with it.
+    /// - Parameter encodingThreads: workers that encode each image's layers (`StoreWriter.encodingThreads`):
+    ///   1 while forwards run beside the writer, all of them for the last batch, which nothing overlaps.
     /// - Throws: the previous batch's append or commit error.
-    func submit(_ batch: [ImageActivations], commitAfter: Bool = false) throws {
+    func submit(_ batch: [ImageActivations], commitAfter: Bool = false, encodingThreads: Int = 1) throws {
         try drain()
         let job = UncheckedBatch(items: batch)
         queue.async(group: group) { [self] in
+            writer.encodingThreads = encodingThreads
+            defer { writer.encodingThreads = 1 }
             do {
                 for activations in job.items { try writer.append(activations) }
                 if commitAfter { try writer.commit() }

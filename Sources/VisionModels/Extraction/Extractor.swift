@@ -131,7 +131,9 @@ public enum Extractor {
                 sinceCommit += good.count
                 let checkpoint = sinceCommit >= perShard
                 if checkpoint { sinceCommit = 0 }
-                try background.submit(written, commitAfter: checkpoint)
+                // The last batch's encoding has no forward to hide behind: give it every worker.
+                let last = batchStart + batchSize >= pending.count
+                try background.submit(written, commitAfter: checkpoint, encodingThreads: last ? config.threads : 1)
                 extracted += good.count
                 bar.advance(good.count)
             }

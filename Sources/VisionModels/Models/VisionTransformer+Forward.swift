@@ -1,3 +1,4 @@
+import Support
 import LinearAlgebra
 
 // Shape letters: n images in the batch, T tokens per image, D hidden, H heads, I MLP width, L blocks,

@@ -1,3 +1,5 @@
+import Support
+
 // Shape letters: n images in the batch, T tokens per image, D hidden, H heads, G0 trained patch grid side.
 
 // MARK: - Checks and positions
@@ -79,7 +81,8 @@ extension VisionTransformer {
         threads: Int, logitsHook: ScoresHook? = nil, patternHook: ScoresHook? = nil
     ) {
         let d = spec.hiddenSize, heads = spec.heads
-        parallelFor(n * heads, threads: threads) { tasks in
+        // Several chunks per worker: one image × head is too little to even out workers of different speed.
+        parallelFor(n * heads, threads: threads, chunksPerWorker: 4) { tasks in
             let scratch = FloatBuffer(probs == nil ? t * t : 0)
             for task in tasks {
                 let image = task / heads, head = task % heads
@@ -131,18 +134,22 @@ func parallelResidual(_ x: FloatBuffer, _ y: FloatBuffer, scale: [Float]?, rows:
     }
 }
 
-/// `linear` on a weights struct, y[rows, outputs] = x[rows, inputs] · Wᵀ + b, with the rows split
-/// across `threads` workers, each making one single-threaded sgemm on its block of rows.
+/// `linear` on a weights struct, y[rows, outputs] = x[rows, inputs] · Wᵀ + b, cut into single-threaded
+/// sgemms on blocks of y (`GEMMSplit`) that `threads` workers take as they become free.
 /// - Parameter ldy: y's row stride when y is a column block of a wider buffer (default `outputs`).
 func linear(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: LinearWeights, rows: Int, threads: Int, ldy: Int? = nil) {
-    let ldc = ldy ?? w.outputs
+    let ldc = ldy ?? w.outputs, k = w.inputs
     let weight = w.weight.base, bias = w.bias
-    parallelFor(rows, threads: threads) { r in
-        let yr = y + r.lowerBound * ldc, xr = x + r.lowerBound * w.inputs
+    let split = GEMMSplit(rows: rows, columns: w.outputs, threads: threads)
+    parallelTasks(split.pieces.count, threads: threads) { i in
+        let rows = split.pieces[i].rows, columns = split.pieces[i].columns
+        let yp = y + rows.lowerBound * ldc + columns.lowerBound, xp = x + rows.lowerBound * k, wp = weight + columns.lowerBound * k
         if let bias {
-            linear(yr, xr, weight: weight, bias: bias, m: r.count, k: w.inputs, n: w.outputs, ldy: ldc)
+            bias.withUnsafeBufferPointer { b in
+                linear(yp, xp, weight: wp, bias: b.baseAddress! + columns.lowerBound, m: rows.count, k: k, n: columns.count, ldy: ldc)
+            }
         } else {
-            linear(yr, xr, weight: weight, bias: nil, m: r.count, k: w.inputs, n: w.outputs, ldy: ldc)
+            linear(yp, xp, weight: wp, bias: nil, m: rows.count, k: k, n: columns.count, ldy: ldc)
         }
     }
 }

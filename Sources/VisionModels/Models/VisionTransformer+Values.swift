@@ -1,3 +1,5 @@
+import Support
+
 // Shape letters: n images in the batch, T tokens per image, D hidden, H heads, d = D/H head width.
 
 extension VisionTransformer {

@@ -1,3 +1,5 @@
+import Support
+
 // Shape letters: n·T rows of a batch, D hidden.
 
 /// QK-norm (InternViT's `use_qk_norm`): one norm over all D channels of each token's query and another

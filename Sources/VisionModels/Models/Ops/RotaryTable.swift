@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 // Shape letters: T tokens of one image, G = gh·gw patch tokens, D hidden, H heads, hd = D / H head width.

@@ -1,3 +1,5 @@
+import Support
+
 // Shape letters: n images, T tokens per image, D hidden, H heads, gh × gw patch grid, Tw tokens of a window.
 
 /// The token groups of windowed attention for one image, as token indices in SinkScope's order
