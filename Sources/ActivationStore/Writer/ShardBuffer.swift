@@ -35,12 +35,16 @@ struct ShardBuffer {
         self.extraTokens = extraTokens
         if extraTokens > 0 { for l in layers { extraHidden[l, default: []] += DType.f32.encode(a.extraHidden![l]!) } }
         ids.append(a.image.id)
-        // The layers are encoded (and their norms taken) on `threads` workers, then appended in order.
-        var encoded = [[UInt8]](repeating: [], count: layers.count)
-        encoded.withUnsafeMutableBufferPointer { out in
-            parallelTasks(layers.count, threads: threads) { i in out[i] = hiddenDType.encode(a.hidden[layers[i]]!) }
+        // `threads` layers at a time are encoded at once and then appended, so no more than that
+        // many encoded layers wait in memory beside the shard.
+        for group in stride(from: 0, to: layers.count, by: max(1, threads)) {
+            let part = Array(layers[group..<min(group + max(1, threads), layers.count)])
+            var encoded = [[UInt8]](repeating: [], count: part.count)
+            encoded.withUnsafeMutableBufferPointer { out in
+                parallelTasks(part.count, threads: threads) { i in out[i] = hiddenDType.encode(a.hidden[part[i]]!) }
+            }
+            for (l, bytes) in zip(part, encoded) { hidden[l, default: []] += bytes }
         }
-        for (l, bytes) in zip(layers, encoded) { hidden[l, default: []] += bytes }
         norm += DType.f32.encode(Self.norms(a.hidden, model: model, threads: threads))
         for l in receivedLayers { received[l, default: []] += DType.f32.encode(a.received![l]!) }
         for l in attentionLayers { attention[l, default: []] += DType.f32.encode(a.attention![l]!) }
