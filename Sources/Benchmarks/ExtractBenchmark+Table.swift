@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension ExtractBenchmark.Result {
     /// Best SinkScope images/s ÷ best `mode` images/s (above 1: SinkScope is faster).
@@ -68,8 +69,18 @@ extension ExtractBenchmark {
                              note: r.onnxruntimeVersion.map { " [onnxruntime \($0)]" } ?? ""))
         }
         if let limit = r.gemmLimit {
-            lines.append(String(format: "GEMM limit   %@ images/s: %.2f GFLOP of matrix products per image at %.1f GFLOP/s (sgemm on the forward's shapes, %d threads, this run)",
-                                rate(limit.imagesPerSecond), limit.flopsPerImage / 1e9, limit.gigaflopsPerSecond, limit.threads))
+            let rates = r.gemmLimitProbes.map(\.gigaflopsPerSecond)
+            let probes = rates.count > 1
+                ? String(format: "the fastest of %d probes, which read %.0f–%.0f GFLOP/s", rates.count, rates.min()!, rates.max()!) : "this run"
+            lines.append(String(format: "GEMM limit   %@ images/s: %.2f GFLOP of matrix products per image at %.1f GFLOP/s (sgemm on the forward's shapes, %d threads, %@)",
+                                rate(limit.imagesPerSecond), limit.flopsPerImage / 1e9, limit.gigaflopsPerSecond, limit.threads, probes))
+        }
+        if !r.localFractions.isEmpty {
+            func percents(_ v: [Double]) -> String {
+                v.map { String(format: "%.0f %%", 100 * $0) }.joined(separator: ", ") + String(format: " (median %.0f %%)", 100 * median(v))
+            }
+            lines.append("SinkScope against the limit probed just before and after each run: forward " + percents(r.localFractions)
+                         + (r.wholeProcessLocalFractions.isEmpty ? "" : "; whole process " + percents(r.wholeProcessLocalFractions)))
         }
         if let path = r.vectorPath { lines.append("SinkScope's elementwise loops (softmax, MLP nonlinearity): \(path)") }
         if let source = r.sinkscopePeakSource { lines.append("SinkScope peak memory: \(source); Python sides: ru_maxrss of their process, loading included") }
@@ -80,3 +91,4 @@ extension ExtractBenchmark {
         return lines.joined(separator: "\n")
     }
 }
+

@@ -18,7 +18,11 @@ import LinearAlgebra
 /// in its own process per round, so its peak memory (ru_maxrss, loading included) is its own.
 ///
 /// GEMM limit: `ForwardGEMMs` counts the forward's matrix products for the model's shapes and
-/// `GEMMLimit` times sgemm on those shapes in the same run (see both).
+/// `GEMMLimit` times sgemm on those shapes in the same run (see both), three times a round: before
+/// SinkScope's forward, after it and after its whole process. The fastest probe is the run's limit, the
+/// one every side's best round is held against; each SinkScope run is also held against the mean of
+/// the two probes around it, since on a shared host the sgemm rate drifts by a fifth from one minute to
+/// the next and a best round against a best probe from another minute reads high or low.
 ///
 /// Whole process: with an executable and `wholeProcess`, every round also times `sinkscope extract`
 /// as a child process over the same photos, batch and threads (wall clock from launch to exit: model
@@ -82,8 +86,16 @@ public enum ExtractBenchmark {
         public var onnxruntimeVersion: String?
         /// One entry per transformers mode run.
         public var transformers: [TransformersRun] = []
-        /// The sgemm floor of the forward at these shapes, measured in this run.
+        /// The sgemm floor of the forward at these shapes, measured in this run: the fastest probe.
         public var gemmLimit: GEMMLimit?
+        /// Every probe of the limit, in order: in each round one before SinkScope's forward, one after it
+        /// and one after its whole process.
+        public var gemmLimitProbes: [GEMMLimit] = []
+        /// Per round, SinkScope's forward images/s as a fraction of the limit probed just before and after it
+        /// (`GEMMLimit.around`): what a shared host's drift does not move.
+        public var localFractions: [Double] = []
+        /// The same for each round's whole process (probed after the forward and after the whole process).
+        public var wholeProcessLocalFractions: [Double] = []
         /// SinkScope's peak memory and where it was read (a child extract's VmHWM, or this process's).
         public var sinkscopePeakResidentMiB: Double?
         public var sinkscopePeakSource: String?
@@ -147,17 +159,30 @@ public enum ExtractBenchmark {
         for round in 1...max(1, options.rounds) {
             // The limit is measured in every round, like the sides, and its best round kept: a busy machine
             // lowers it as it lowers them.
-            let limit = GEMMLimit.measure(gemms, threads: options.threads)
-            if limit.secondsPerImage < result.gemmLimit?.secondsPerImage ?? .infinity { result.gemmLimit = limit }
-            log(String(format: "round %d: GEMM limit %.2f images/s (%.2f GFLOP per image, %.1f GFLOP/s sgemm at these shapes)",
-                       round, limit.imagesPerSecond, gemms.flopsPerImage / 1e9, limit.gigaflopsPerSecond))
+            // SinkScope's runs are also bracketed by probes of their own, so each is compared with the machine
+            // as it was while it ran (`localFractions`).
+            func probe(_ when: String) -> GEMMLimit {
+                let limit = GEMMLimit.measure(gemms, threads: options.threads)
+                result.gemmLimitProbes.append(limit)
+                if limit.secondsPerImage < result.gemmLimit?.secondsPerImage ?? .infinity { result.gemmLimit = limit }
+                log(String(format: "round %d: GEMM limit %@ %.3g images/s (%.2f GFLOP per image, %.1f GFLOP/s sgemm at these shapes)",
+                           round, when, limit.imagesPerSecond, gemms.flopsPerImage / 1e9, limit.gigaflopsPerSecond))
+                return limit
+            }
+            let beforeForward = probe("before SinkScope:")
             result.sinkscope.append(try timeSinkScope())
-            log(String(format: "round %d: SinkScope %.2f images/s", round, result.sinkscope.last!))
+            let afterForward = probe("after it:")
+            result.localFractions.append(GEMMLimit.around(beforeForward, afterForward).fraction(of: result.sinkscope.last!))
+            log(String(format: "round %d: SinkScope %.3g images/s, %.0f%% of the limit probed around it", round, result.sinkscope.last!,
+                       100 * result.localFractions.last!))
             if let executable = options.executable, options.wholeProcess {
                 let run = try extractProcess(count: options.images, photos: photos.map(\.url), options: options, executable: executable,
                                              attention: options.attention)
                 result.wholeProcess.append(Double(options.images) / run.seconds)
-                log(String(format: "round %d: SinkScope whole process (sinkscope extract) %.2f images/s", round, result.wholeProcess.last!))
+                let afterWhole = probe("after the whole process:")
+                result.wholeProcessLocalFractions.append(GEMMLimit.around(afterForward, afterWhole).fraction(of: result.wholeProcess.last!))
+                log(String(format: "round %d: SinkScope whole process (sinkscope extract) %.3g images/s, %.0f%% of the limit probed around it",
+                           round, result.wholeProcess.last!, 100 * result.wholeProcessLocalFractions.last!))
             }
             if let script = options.script {
                 let json = try runJSON(options.python, [

@@ -27,6 +27,15 @@ public struct GEMMLimit: Sendable, Codable, Equatable {
     /// What share of the limit a measured rate reaches (1 would be all time in sgemm at its best).
     public func fraction(of imagesPerSecond: Double) -> Double { imagesPerSecond / self.imagesPerSecond }
 
+    /// The limit over the span between two probes: their mean time per image. On a shared host the
+    /// sgemm rate drifts by 20% from one minute to the next, so a run compared with the probes taken
+    /// just before and just after it is compared with the machine as it was while it ran.
+    public static func around(_ before: GEMMLimit, _ after: GEMMLimit) -> GEMMLimit {
+        var mean = before
+        mean.secondsPerImage = (before.secondsPerImage + after.secondsPerImage) / 2
+        return mean
+    }
+
     /// Times every shape of `gemms` with OpenBLAS set to `threads` threads.
     public static func measure(_ gemms: ForwardGEMMs, threads: Int, rounds: Int = 3, secondsPerRound: Double = 0.2) -> GEMMLimit {
         BLASThreads.set(threads)

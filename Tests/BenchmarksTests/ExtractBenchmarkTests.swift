@@ -59,6 +59,32 @@ final class ExtractBenchmarkTests: XCTestCase {
         XCTAssertEqual(limit.flopsPerImage, 827_648)
         let table = ExtractBenchmark.table(result)
         XCTAssertTrue(table.contains("transformers eager+attn") && table.contains("GEMM limit"), table)
+        // One round: probes before and after the forward; no executable, so no whole process and no third probe.
+        XCTAssertEqual(result.gemmLimitProbes.count, 2)
+        XCTAssertEqual(result.gemmLimit?.secondsPerImage, result.gemmLimitProbes.map(\.secondsPerImage).min())
+        let around = GEMMLimit.around(result.gemmLimitProbes[0], result.gemmLimitProbes[1])
+        XCTAssertEqual(result.localFractions, [around.fraction(of: result.sinkscope[0])])
+        XCTAssertTrue(table.contains("probed just before and after each run: forward"), table)
+    }
+
+    /// A run held against the probes around it is held against their mean time per image, and the table
+    /// gives each round's fraction with their median.
+    func testLocalFractionsUseTheProbesAroundEachRun() {
+        let fast = GEMMLimit(flopsPerImage: 4e9, secondsPerImage: 0.02, threads: 2), slow = GEMMLimit(flopsPerImage: 4e9, secondsPerImage: 0.03, threads: 2)
+        let around = GEMMLimit.around(fast, slow)
+        XCTAssertEqual(around.secondsPerImage, 0.025, accuracy: 1e-15)
+        XCTAssertEqual(around.fraction(of: 32), 0.8, accuracy: 1e-12)   // 32 images/s against a limit of 40
+        XCTAssertEqual(around.gigaflopsPerSecond, 160, accuracy: 1e-9)
+
+        var result = ExtractBenchmark.Result(model: "m", images: 8, batch: 4, threads: 2, sinkscope: [30, 32, 31], onnxruntime: [], speedRatio: nil,
+                                             peakResidentMiB: [:], onnxruntimeVersion: nil)
+        result.gemmLimit = fast
+        result.gemmLimitProbes = [slow, fast, slow]
+        result.localFractions = [0.75, 0.8, 0.9]
+        result.wholeProcessLocalFractions = [0.7, 0.86]
+        let table = ExtractBenchmark.table(result)
+        XCTAssertTrue(table.contains("forward 75 %, 80 %, 90 % (median 80 %); whole process 70 %, 86 % (median 78 %)"), table)
+        XCTAssertTrue(table.contains("the fastest of 3 probes, which read 133–200 GFLOP/s"), table)
     }
 
     /// The whole-process rows pair like with like: a transformers mode's whole-process runs against

@@ -21,11 +21,20 @@ final class BenchExtractCommandTests: XCTestCase {
         // The child pays for its start, loading and writes on top of the same forwards.
         XCTAssertLessThan(whole.max()!, forward.max()!, "whole process \(whole) vs forward alone \(forward)")
         XCTAssertTrue(run.stderr.contains("SinkScope whole process (sinkscope extract)"), run.stderr)
+        // Each round probes the limit before the forward, after it and after the whole process, and holds each
+        // run against the two probes around it.
+        let probes = try XCTUnwrap(json["gemmLimitProbes"] as? [[String: Any]])
+        XCTAssertEqual(probes.count, 6)
+        let local = try XCTUnwrap(json["wholeProcessLocalFractions"] as? [Double])
+        let seconds = probes.compactMap { $0["secondsPerImage"] as? Double }
+        XCTAssertEqual(local[1], whole[1] * (seconds[4] + seconds[5]) / 2, accuracy: 1e-9 * local[1])
+        XCTAssertEqual((json["localFractions"] as? [Double])?.count, 2)
 
         let table = try CLI.run(common + ["--rounds", "1"])
         XCTAssertEqual(table.status, 0, table.stderr)
         let row = try XCTUnwrap(table.stdout.split(separator: "\n").first { $0.hasPrefix("SinkScope whole process") }, table.stdout)
         XCTAssertTrue(row.contains(" %") && row.contains("a child sinkscope extract --attention"), String(row))
+        XCTAssertTrue(table.stdout.contains("; whole process "), table.stdout)
 
         XCTAssertTrue(table.stdout.contains("elementwise loops (softmax, MLP nonlinearity): "), table.stdout)
 

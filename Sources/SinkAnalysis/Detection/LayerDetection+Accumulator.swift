@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension LayerDetection {
     /// Builds one layer's summary from blocks of images added in store order, so a layer read shard

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Sinks by massive activations (Sun et al. 2024, "Massive Activations in Large Language Models"):
 /// a token is a sink when some dimension d of its hidden state x has |x_d| > `abs` **and**

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Proposes a norm threshold for one layer from the layer's own norms, and says whether there is a
 /// separate high-norm mode at all.

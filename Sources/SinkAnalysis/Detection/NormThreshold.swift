@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Sinks by absolute hidden-state norm: ‖x‖₂ > `tau` (the seed paper uses 100 for CLIP ViT-L/14).
 ///

@@ -87,22 +87,6 @@ extension SinkDetector {
 
 // MARK: - Shared helpers
 
-/// Median of a non-empty collection (mean of the two middle values for even counts).
-func median<C: Collection>(_ values: C) -> Double where C.Element == Float {
-    let s = values.sorted()
-    guard !s.isEmpty else { return .nan }
-    let m = s.count / 2
-    return s.count % 2 == 1 ? Double(s[m]) : (Double(s[m - 1]) + Double(s[m])) / 2
-}
-
-/// Median of a non-empty Double array.
-func median(_ values: [Double]) -> Double {
-    let s = values.sorted()
-    guard !s.isEmpty else { return .nan }
-    let m = s.count / 2
-    return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
-
 /// Formats a parameter value the way it is recorded in manifests: shortest round-trip text.
 func parameterText(_ x: Double) -> String {
     x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"

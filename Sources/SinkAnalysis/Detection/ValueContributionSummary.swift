@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // Shape letters: n images, T tokens, P prefix tokens (CLS, registers).
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The three kinds of visual token the pathway analysis compares.
 public enum VisualTokenGroup: UInt8, Sendable, Codable, CaseIterable {

@@ -18,7 +18,10 @@ struct BenchExtractCommand: ParsableCommand {
             scripts/bench_onnxruntime.py on the ONNX file truncated after the last block. Rounds \
             alternate the sides; the best round of each is compared. The GEMM limit is the time the \
             forward's matrix products alone take at the sgemm rate measured on their shapes in the \
-            same run; each side's images/s is printed as a fraction of it. Every round also times \
+            same run, probed before and after each of SinkScope's runs; each side's best images/s is \
+            printed as a fraction of the fastest probe, and each SinkScope run also as a fraction of \
+            the two probes around it (a shared host's sgemm rate drifts from minute to minute). \
+            Every round also times \
             `sinkscope extract` as a child process over the same images ("whole process": model \
             loading, decoding, the forwards and the f16 store writes), which is what a user waits \
             for; each transformers mode also runs that way, as \
