@@ -92,7 +92,7 @@ struct ExtractCommand: ParsableCommand {
             transform: { try ShardSpec(parsing: $0) })
     var shard: ShardSpec?
 
-    @Option(help: "Images per shard file (the manifest is committed after each; default: about 64 MiB per file).")
+    @Option(help: "Images per shard file (the manifest is committed after each; default: about 64 MiB per file, in whole batches).")
     var shardSize: Int?
 
     @Option(help: ArgumentHelp(

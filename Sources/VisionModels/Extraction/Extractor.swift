@@ -12,7 +12,8 @@ import TensorFiles
 ///
 ///     let summary = try Extractor.run(ExtractionConfig(model: "dinov2-small", images: photos, output: store))
 ///
-/// Batches of `batchSize` images are decoded (in parallel), run through the forward pass, and
+/// Batches of `batchSize` images are decoded (the first in parallel, each later one on a thread of
+/// its own beside the previous forward: `BatchPrefetcher`), run through the forward pass, and
 /// appended to a `StoreWriter` on a thread of its own (`BackgroundStoreWriter`: batch k is written
 /// while batch k + 1 runs), which writes a shard every `imagesPerShard` images; the manifest is
 /// committed after every shard. Memory therefore holds two batches and one shard, whatever the
@@ -58,7 +59,7 @@ public enum Extractor {
             preprocessing["weights"] = "converted, see \(folder.url.appendingPathComponent("conversion.json").path)"
         }
         let batchSize = config.batchSize ?? ExtractionConfig.automaticBatchSize(tokens: info.tokens)
-        let perShard = config.imagesPerShard ?? shardSize(info: info, layers: layers.count, config: config)
+        let perShard = config.imagesPerShard ?? shardSize(info: info, layers: layers.count, config: config, batch: batchSize)
         let existed = FileManager.default.fileExists(atPath: config.output.appendingPathComponent(StoreKeys.manifest).path)
         let writer = try StoreWriter(
             url: config.output, model: info, layers: layers, hiddenDType: config.hiddenDType, imagesPerShard: perShard,
@@ -83,11 +84,16 @@ public enum Extractor {
         var sinceCommit = 0
         var extracted = 0
         let background = BackgroundStoreWriter(writer)
+        let prefetcher = BatchPrefetcher(pipeline: pipeline)
+        defer { prefetcher.wait() }
+        func pendingBatch(from start: Int) -> [ImageEntry] { Array(pending[start..<min(start + batchSize, pending.count)]) }
 
         do {
             for batchStart in stride(from: 0, to: pending.count, by: batchSize) {
-                let batch = Array(pending[batchStart..<min(batchStart + batchSize, pending.count)])
-                let decoded = decode(batch, pipeline: pipeline, threads: config.threads)
+                let batch = pendingBatch(from: batchStart)
+                // The first batch is decoded on every worker; each later one was decoded beside the previous forward.
+                let decoded = batchStart == 0 ? decode(batch, pipeline: pipeline, threads: config.threads) : prefetcher.take()
+                if batchStart + batchSize < pending.count { prefetcher.start(pendingBatch(from: batchStart + batchSize)) }
                 var good: [ImageEntry] = []
                 var pixels: [Float] = []
                 for (entry, result) in zip(batch, decoded) {
@@ -190,32 +196,39 @@ public enum Extractor {
         #endif
     }
 
-    /// Decodes and preprocesses a batch, `threads` files at a time; one result per entry, in order.
+    /// Decodes and preprocesses a batch, `threads` files at a time, each worker taking the next file
+    /// when it is free (photos differ in size by 10x); one result per entry, in order.
     static func decode(_ batch: [ImageEntry], pipeline: ImagePipeline, threads: Int) -> [Result<[Float], ImageError>] {
         var results = [Result<[Float], ImageError>](repeating: .success([]), count: batch.count)
         results.withUnsafeMutableBufferPointer { out in
-            parallelFor(batch.count, threads: threads) { range in
-                for i in range {
-                    do {
-                        out[i] = .success(try pipeline.pixels(URL(fileURLWithPath: batch[i].source)))
-                    } catch let error as ImageError {
-                        out[i] = .failure(error)
-                    } catch {
-                        out[i] = .failure(.unreadable(path: batch[i].source, reason: "\(error)"))
-                    }
+            parallelTasks(batch.count, threads: threads) { i in
+                do {
+                    out[i] = .success(try pipeline.pixels(URL(fileURLWithPath: batch[i].source)))
+                } catch let error as ImageError {
+                    out[i] = .failure(error)
+                } catch {
+                    out[i] = .failure(.unreadable(path: batch[i].source, reason: "\(error)"))
                 }
             }
         }
         return results
     }
 
-    /// Images per shard for about 64 MiB of encoded tensors per shard (at least 1, at most 256).
-    static func shardSize(info: ModelInfo, layers: Int, config: ExtractionConfig) -> Int {
+    /// Images per shard for about 64 MiB of encoded tensors per shard (at least 1, at most 256),
+    /// rounded down to whole batches when a shard holds at least one.
+    ///
+    /// Whole batches keep every full shard's write (and its fsync) on the writer's thread beside the
+    /// next forward. A shard that fills with the first image of a later batch is written during that
+    /// batch's append, and when that batch is the last nothing hides it: DINOv2-S's 25-image shards
+    /// with batches of 8 put a 65 MB write and fsync after the last forward, 0.3 s of a 5 s run with
+    /// both cores idle.
+    static func shardSize(info: ModelInfo, layers: Int, config: ExtractionConfig, batch: Int) -> Int {
         let t = info.tokens, d = info.hiddenSize
         var bytes = layers * t * d * config.hiddenDType.byteSize + (info.layers + 1) * t * 4
         if config.receivedAttention { bytes += info.layers * t * 4 }
         if config.keepAttention { bytes += info.layers * info.heads * t * t * 4 }
         if config.captureValues { bytes += 2 * info.layers * t * 4 }
-        return max(1, min(256, (64 << 20) / max(bytes, 1)))
+        let images = max(1, min(256, (64 << 20) / max(bytes, 1)))
+        return images >= batch && batch >= 1 ? images / batch * batch : images
     }
 }
