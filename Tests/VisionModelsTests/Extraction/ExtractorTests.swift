@@ -93,6 +93,30 @@ final class ExtractorTests: XCTestCase {
         XCTAssertEqual(try StoreReader(url: store).images.map(\.id), ["astronaut", "chelsea"])
     }
 
+    /// Every batch after the first is decoded beside the previous forward (`BatchPrefetcher`): a bad
+    /// file there is skipped like one in the first batch, and the store keeps the list's order.
+    func testABadFileInAPrefetchedBatchIsSkippedInOrder() throws {
+        let (model, images, root) = try makeInputs()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Sorted by name: astronaut | bb-broken | chelsea | rocket, one image per batch.
+        try Data("not an image".utf8).write(to: images.appendingPathComponent("bb-broken.png"))
+        let store = root.appendingPathComponent("store")
+        let config = ExtractionConfig(model: model.path, images: images, output: store, hiddenDType: .f32, batchSize: 1, threads: 2,
+                                      skipBad: true, progress: false)
+        let summary = try Extractor.run(config)
+        XCTAssertEqual(summary.extracted, 3)
+        XCTAssertEqual(summary.skipped.map(\.id), ["bb-broken"])
+        let reader = try StoreReader(url: store)
+        XCTAssertEqual(reader.images.map(\.id), ["astronaut", "chelsea", "rocket"])
+        // The last stored image is rocket's own forward (the prefetched pixels went to the right image).
+        let vit = try ModelFolder(url: model).load()
+        let pipeline = ImagePipeline(preprocessor: try Preprocessor.load(modelDirectory: model, architecture: "vit"))
+        let rocket = try vit.forward(pixels: try pipeline.pixels(images.appendingPathComponent("rocket.jpg")), images: 1, height: 32, width: 32,
+                                     capture: .all(layers: 2))
+        XCTAssertLessThan(maxRelativeError(try reader.hidden(layer: 2, images: [2]), rocket[0].hidden[2]!), 1e-5)
+        XCTAssertGreaterThan(maxRelativeError(try reader.hidden(layer: 2, images: [1]), rocket[0].hidden[2]!), 1e-2)
+    }
+
     func testLayerOutsideTheModelIsRejectedBeforeAnythingIsWritten() throws {
         let (model, images, root) = try makeInputs()
         defer { try? FileManager.default.removeItem(at: root) }
