@@ -91,4 +91,3 @@ extension ExtractBenchmark {
         return lines.joined(separator: "\n")
     }
 }
-
