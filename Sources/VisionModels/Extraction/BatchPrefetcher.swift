@@ -30,8 +30,11 @@ final class BatchPrefetcher: @unchecked Sendable {   // `decoded` is written on 
     /// The batch last started, once decoded: one result per entry, in order.
     func take() -> [Result<[Float], ImageError>] {
         group.wait()
-        defer { decoded = nil }
-        return decoded ?? []
+        // An empty answer would drop the batch from the store without a word; the extractor starts every
+        // batch after the first before it takes it, so a missing one is a bug to stop at.
+        guard let batch = decoded else { preconditionFailure("BatchPrefetcher.take() with no batch started") }
+        decoded = nil
+        return batch
     }
 
     /// Waits for a decode in flight to finish (so none outlives the extraction that started it).
