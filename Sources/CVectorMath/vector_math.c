@@ -131,6 +131,33 @@ SS_INLINE float ss_silu_one(float v) { return v / (1.0f + ss_exp_one(-v)); }
                 for (j = 0; j < w; j++) row[j] *= inv;                                                  \
             }                                                                                           \
         }                                                                                               \
+    }                                                                                                   \
+    ATTR static void layer_norm_##NAME(float *y, const float *x, const float *restrict gamma,           \
+                                       const float *restrict beta, ptrdiff_t rows, ptrdiff_t d, float eps) { \
+        for (ptrdiff_t r = 0; r < rows; r++) {                                                          \
+            const float *xr = x + r * d;                                                                \
+            float *yr = y + r * d;                                                                      \
+            double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                                     \
+            ptrdiff_t j = 0;                                                                            \
+            for (; j + 8 <= d; j += 8)                                                                  \
+                for (int k = 0; k < 8; k++) s[k] += (double)xr[j + k];                                  \
+            for (; j < d; j++) s[0] += (double)xr[j];                                                   \
+            const double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));       \
+            const float mean = (float)(sum / (double)d);                                                \
+            double q[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                                     \
+            for (j = 0; j + 8 <= d; j += 8)                                                             \
+                for (int k = 0; k < 8; k++) {                                                           \
+                    const float c = xr[j + k] - mean;                                                   \
+                    q[k] += (double)(c * c);                                                            \
+                }                                                                                       \
+            for (; j < d; j++) {                                                                        \
+                const float c = xr[j] - mean;                                                           \
+                q[0] += (double)(c * c);                                                                \
+            }                                                                                           \
+            const double sq = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));        \
+            const float inv = 1.0f / sqrtf((float)(sq / (double)d) + eps);                              \
+            for (j = 0; j < d; j++) yr[j] = (xr[j] - mean) * inv * gamma[j] + beta[j];                  \
+        }                                                                                               \
     }
 
 SS_KERNELS(baseline, )
@@ -176,6 +203,9 @@ static int ss_use_avx2(void) {
 void ss_activation(SSActivation activation, float *x, ptrdiff_t count) { SS_DISPATCH(activation, activation, x, count); }
 void ss_softmax_rows(float *x, ptrdiff_t rows, ptrdiff_t width, float *received, float weight) {
     SS_DISPATCH(softmax, x, rows, width, received, weight);
+}
+void ss_layer_norm(float *y, const float *x, const float *gamma, const float *beta, ptrdiff_t rows, ptrdiff_t width, float eps) {
+    SS_DISPATCH(layer_norm, y, x, gamma, beta, rows, width, eps);
 }
 void ss_exp(const float *x, float *y, ptrdiff_t count) { SS_DISPATCH(exp, x, y, count); }
 void ss_erf(const float *x, float *y, ptrdiff_t count) { SS_DISPATCH(erf, x, y, count); }

@@ -98,26 +98,44 @@ enum Resampler {
     }
 
     /// Rounds a fixed-point sum to a pixel: PIL's `clip8`.
-    @inline(__always) private static func clip8(_ sum: Int) -> UInt8 {
-        UInt8(clamping: sum >> precisionBits)
+    @inline(__always) private static func clip8(_ sum: Int32) -> UInt8 {
+        UInt8(clamping: sum >> Int32(precisionBits))
     }
+
+    // Both passes sum in Int32 as Pillow's C does (`int ss`), with wrapping arithmetic: the weights
+    // leave 2 bits of headroom, so no sum of 8-bit pixels overflows, and integer sums are exact in any
+    // order. That lets them run as SIMD: the horizontal pass widens each row once to 4 lanes per pixel
+    // (r, g, b, 0) and adds a tap with one multiply-add; the vertical pass adds whole input rows, weight
+    // by weight, into a row of sums. Scalar loops over three interleaved channels were 3 % of a DINOv2-S
+    // extraction's CPU, on the thread that decodes the next batch beside the forward.
 
     private static func horizontalPass(_ image: RGBImage, rows: Range<Int>, kernel: Kernel) -> RGBImage {
         let outW = kernel.start.count, inW = image.width
-        let k = kernel.fixedPoint, taps = kernel.taps, half = 1 << (precisionBits - 1)
+        let k = kernel.fixedPoint, taps = kernel.taps, half = Int32(1 << (precisionBits - 1))
         var out = [UInt8](repeating: 0, count: outW * rows.count * 3)
+        var wide = [SIMD4<Int32>](repeating: .zero, count: inW)
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for (r, y) in rows.enumerated() {
-                    for x in 0..<outW {
-                        var s0 = half, s1 = half, s2 = half
-                        let lo = kernel.start[x]
-                        for t in 0..<kernel.count[x] {
-                            let w = Int(k[x * taps + t]), p = (y * inW + lo + t) * 3
-                            s0 += Int(src[p]) * w; s1 += Int(src[p + 1]) * w; s2 += Int(src[p + 2]) * w
+                wide.withUnsafeMutableBufferPointer { line in
+                    k.withUnsafeBufferPointer { k in
+                        kernel.start.withUnsafeBufferPointer { start in
+                            kernel.count.withUnsafeBufferPointer { count in
+                                for (r, y) in rows.enumerated() {
+                                    let row = y * inW * 3
+                                    for x in 0..<inW {
+                                        let p = row + x * 3
+                                        line[x] = SIMD4(Int32(src[p]), Int32(src[p + 1]), Int32(src[p + 2]), 0)
+                                    }
+                                    for x in 0..<outW {
+                                        var s = SIMD4<Int32>(repeating: half)
+                                        let lo = start[x], weights = x * taps
+                                        for t in 0..<count[x] { s &+= line[lo + t] &* k[weights + t] }
+                                        let o = (r * outW + x) * 3
+                                        dst[o] = clip8(s[0]); dst[o + 1] = clip8(s[1]); dst[o + 2] = clip8(s[2])
+                                    }
+                                }
+                            }
                         }
-                        let o = (r * outW + x) * 3
-                        dst[o] = clip8(s0); dst[o + 1] = clip8(s1); dst[o + 2] = clip8(s2)
                     }
                 }
             }
@@ -127,22 +145,26 @@ enum Resampler {
 
     /// `image` holds the input rows starting at `rowOffset`.
     private static func verticalPass(_ image: RGBImage, rowOffset: Int, kernel: Kernel, outHeight: Int) -> RGBImage {
-        let w = image.width
-        let k = kernel.fixedPoint, taps = kernel.taps, half = 1 << (precisionBits - 1)
-        var out = [UInt8](repeating: 0, count: w * outHeight * 3)
+        let n = image.width * 3
+        let k = kernel.fixedPoint, taps = kernel.taps, half = Int32(1 << (precisionBits - 1))
+        var out = [UInt8](repeating: 0, count: n * outHeight)
+        var sums = [Int32](repeating: 0, count: n)
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<outHeight {
-                    let lo = kernel.start[y] - rowOffset, n = kernel.count[y]
-                    for c in 0..<(w * 3) {
-                        var s = half
-                        for t in 0..<n { s += Int(src[(lo + t) * w * 3 + c]) * Int(k[y * taps + t]) }
-                        dst[y * w * 3 + c] = clip8(s)
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for y in 0..<outHeight {
+                        let lo = kernel.start[y] - rowOffset
+                        for c in 0..<n { sums[c] = half }
+                        for t in 0..<kernel.count[y] {
+                            let w = k[y * taps + t], input = src.baseAddress! + (lo + t) * n
+                            for c in 0..<n { sums[c] &+= Int32(input[c]) &* w }
+                        }
+                        for c in 0..<n { dst[y * n + c] = clip8(sums[c]) }
                     }
                 }
             }
         }
-        return RGBImage(validated: w, height: outHeight, pixels: out)
+        return RGBImage(validated: image.width, height: outHeight, pixels: out)
     }
 
     /// The same separable convolution in Double, without fixed point or 8-bit rounding, in the same

@@ -111,4 +111,32 @@ final class VectorMathTests: XCTestCase {
             XCTAssertTrue(withNaN.allSatisfy(\.isNaN), path)
         }
     }
+
+    /// layerNorm (ss_layer_norm) against the Double definition, on widths that end in every tail length
+    /// and on rows far from zero (mean 1000, spread 1), where a Float sum of the row would lose the
+    /// variance; in place (y = x) it gives the same values.
+    func testLayerNormMatchesDoubleDefinitionOnEveryTailAndFarFromZero() {
+        var seed: UInt64 = 11
+        func next() -> Float { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Float(Int(seed >> 33) % 20001 - 10000) / 10000 }
+        onEveryPath { path in
+            for width in [1, 7, 8, 9, 17, 384, 1025] {
+                for offset: Float in [0, 1000] {
+                    let rows = 3
+                    let x = (0..<(rows * width)).map { _ in offset + next() }
+                    let gamma = (0..<width).map { _ in 1 + next() }, beta = (0..<width).map { _ in next() }
+                    var y = [Float](repeating: .nan, count: x.count)
+                    layerNorm(&y, x, gamma: gamma, beta: beta, rows: rows, width: width, eps: 1e-6)
+                    let ref = naiveLayerNorm(x, gamma: gamma, beta: beta, rows: rows, width: width, eps: 1e-6)
+                    // Far from zero, x − mean itself is exact only to Float's spacing at 1000 (6e-5).
+                    let bound: Float = offset == 0 ? 2e-6 : 3e-4
+                    for i in 0..<x.count {
+                        XCTAssertEqual(y[i], ref[i], accuracy: bound * max(1, abs(ref[i])), "\(path) width \(width) offset \(offset) index \(i)")
+                    }
+                    var inPlace = x
+                    inPlace.withUnsafeMutableBufferPointer { layerNorm($0.baseAddress!, $0.baseAddress!, gamma: gamma, beta: beta, rows: rows, width: width, eps: 1e-6) }
+                    XCTAssertEqual(inPlace, y, "\(path) width \(width): in place")
+                }
+            }
+        }
+    }
 }

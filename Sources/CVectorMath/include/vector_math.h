@@ -27,6 +27,10 @@ typedef enum {
 /// Applies `activation` in place to x[0..<count].
 void ss_activation(SSActivation activation, float *x, ptrdiff_t count);
 
+/// Layer norm of each of `rows` rows of `width` values: y = (x − mean) / √(var + eps) · gamma + beta,
+/// with the biased variance; mean and variance are summed in double, 8 partial sums a row. y may be x.
+void ss_layer_norm(float *y, const float *x, const float *gamma, const float *beta, ptrdiff_t rows, ptrdiff_t width, float eps);
+
 /// Softmax of each of `rows` rows of `width` values in place (exp(x − max) / Σ), and, when `received`
 /// is not NULL, received[j] += weight · Σ_rows p[row, j] (the column sums of the probabilities).
 void ss_softmax_rows(float *x, ptrdiff_t rows, ptrdiff_t width, float *received, float weight);

@@ -1,7 +1,11 @@
+import CVectorMath
+
 /// y[r, :] = (x[r, :] - mean) / sqrt(var + eps) · gamma + beta for each of the `rows` rows of width D.
 ///
 /// Biased variance (divide by D), computed in two passes over the row in Float like PyTorch and
-/// onnxruntime, with the sums accumulated in Double so long rows do not lose precision.
+/// onnxruntime, with the sums accumulated in Double so long rows do not lose precision. It runs in
+/// CVectorMath (`ss_layer_norm`), with 8 partial sums a row so that the sums vectorise: a serial
+/// Double sum costs an add's latency per element, and was 2 % of a DINOv2-S extraction.
 /// `y` may alias `x`.
 /// - Parameters:
 ///   - y: output [rows, D].
@@ -11,19 +15,7 @@ func layerNorm(
     _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
     gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, rows: Int, width d: Int, eps: Float
 ) {
-    for r in 0..<rows {
-        let xr = x + r * d, yr = y + r * d
-        var sum: Double = 0
-        for i in 0..<d { sum += Double(xr[i]) }
-        let mean = Float(sum / Double(d))
-        var sq: Double = 0
-        for i in 0..<d {
-            let c = xr[i] - mean
-            sq += Double(c * c)
-        }
-        let inv = 1 / (Float(sq / Double(d)) + eps).squareRoot()
-        for i in 0..<d { yr[i] = (xr[i] - mean) * inv * gamma[i] + beta[i] }
-    }
+    ss_layer_norm(y, x, gamma, beta, rows, d, eps)
 }
 
 /// Reference for `layerNorm`, entirely in Double, straight from the definition.
