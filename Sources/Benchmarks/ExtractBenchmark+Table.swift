@@ -82,7 +82,7 @@ extension ExtractBenchmark {
             lines.append("SinkScope against the limit probed just before and after each run: forward " + percents(r.localFractions)
                          + (r.wholeProcessLocalFractions.isEmpty ? "" : "; whole process " + percents(r.wholeProcessLocalFractions)))
         }
-        if let path = r.vectorPath { lines.append("SinkScope's elementwise loops (softmax, MLP nonlinearity): \(path)") }
+        if let path = r.vectorPath { lines.append("SinkScope's elementwise loops (softmax, layer norm, MLP nonlinearity): \(path)") }
         if let source = r.sinkscopePeakSource { lines.append("SinkScope peak memory: \(source); Python sides: ru_maxrss of their process, loading included") }
         if let v = r.transformers.first?.versions, !v.isEmpty { lines.append("[\(v)]") }
         for count in r.peakResidentMiB.keys.sorted(by: { Int($0)! < Int($1)! }) {

@@ -36,13 +36,13 @@ final class BenchExtractCommandTests: XCTestCase {
         XCTAssertTrue(row.contains(" %") && row.contains("a child sinkscope extract --attention"), String(row))
         XCTAssertTrue(table.stdout.contains("; whole process "), table.stdout)
 
-        XCTAssertTrue(table.stdout.contains("elementwise loops (softmax, MLP nonlinearity): "), table.stdout)
+        XCTAssertTrue(table.stdout.contains("elementwise loops (softmax, layer norm, MLP nonlinearity): "), table.stdout)
 
         // SINKSCOPE_VECTOR_BASELINE reaches the library through the CLI: the table names the baseline path.
         let skipped = try CLI.run(common + ["--rounds", "1", "--no-whole-process"], environment: ["SINKSCOPE_VECTOR_BASELINE": "1"])
         XCTAssertEqual(skipped.status, 0, skipped.stderr)
         XCTAssertFalse(skipped.stdout.contains("whole process"), skipped.stdout)
         XCTAssertTrue(skipped.stdout.contains("GEMM limit"), skipped.stdout)
-        XCTAssertTrue(skipped.stdout.contains("elementwise loops (softmax, MLP nonlinearity): baseline"), skipped.stdout)
+        XCTAssertTrue(skipped.stdout.contains("elementwise loops (softmax, layer norm, MLP nonlinearity): baseline"), skipped.stdout)
     }
 }
