@@ -36,6 +36,10 @@ extension DType {
     /// round toward zero; bool is `!= 0`). The bytes a `Tensor` of this dtype holds.
     public func encode(_ values: [Float]) -> [UInt8] { ElementCodec.encode(values, as: self) }
 
+    /// The bytes of `encode(values)` written to `out`, which must hold values.count × `byteSize`
+    /// bytes: a writer fills a buffer it sized once instead of appending a new array per call.
+    public func encode(_ values: [Float], into out: UnsafeMutableRawPointer) { ElementCodec.encode(values, as: self, into: out) }
+
     /// Little-endian bytes of this dtype as Float.
     public func decode(_ bytes: UnsafeRawBufferPointer) -> [Float] { ElementCodec.floats(bytes, dtype: self) }
 }

@@ -81,18 +81,36 @@ enum ElementCodec {
         }
     }
 
+    /// The bytes of `encode(values, as: dtype)` written to `out` (values.count × dtype.byteSize bytes)
+    /// instead of a new array: f16 and f32, what stores hold, go straight there; the other types are
+    /// encoded and copied.
+    static func encode(_ values: [Float], as dtype: DType, into out: UnsafeMutableRawPointer) {
+        values.withUnsafeBufferPointer { v in
+            switch dtype {
+            case .f16: halfBytes(v, into: out.assumingMemoryBound(to: UInt8.self))
+            case .f32: for i in 0..<v.count { out.storeBytes(of: v[i].bitPattern.littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+            default:
+                let bytes = encode(values, as: dtype)
+                bytes.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+        }
+    }
+
     /// f16 bits of each value, little-endian, without the per-element library call that `Float16(x)`
     /// becomes on x86-64 without F16C (it was most of a store write's time).
     static func halfBytes(_ values: [Float]) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: values.count * 2) { out, initialized in
-            values.withUnsafeBufferPointer { v in
-                for i in 0..<v.count {
-                    let h = halfBits(v[i])
-                    out[2 * i] = UInt8(truncatingIfNeeded: h)
-                    out[2 * i + 1] = UInt8(truncatingIfNeeded: h >> 8)
-                }
-            }
+            values.withUnsafeBufferPointer { v in halfBytes(v, into: out.baseAddress!) }
             initialized = values.count * 2
+        }
+    }
+
+    /// `halfBytes` into 2 × v.count bytes at `out`.
+    private static func halfBytes(_ v: UnsafeBufferPointer<Float>, into out: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<v.count {
+            let h = halfBits(v[i])
+            out[2 * i] = UInt8(truncatingIfNeeded: h)
+            out[2 * i + 1] = UInt8(truncatingIfNeeded: h >> 8)
         }
     }
 

@@ -7,8 +7,11 @@ struct ShardBuffer {
     let model: ModelInfo
     let layers: [Int]
     let hiddenDType: DType
+    /// Images the shard will hold when full: the hidden states' byte arrays reserve that much once
+    /// (address space only; pages are touched as images are added) instead of growing by copies.
+    let capacity: Int
     private(set) var ids: [String] = []
-    private var hidden: [Int: [UInt8]] = [:]
+    private var hidden: [[UInt8]]   // one per entry of `layers`
     private var norm: [UInt8] = []
     private var received: [Int: [UInt8]] = [:]
     private var attention: [Int: [UInt8]] = [:]
@@ -19,10 +22,12 @@ struct ShardBuffer {
     private var extraHidden: [Int: [UInt8]] = [:]
     private var extraTokens = 0
 
-    init(model: ModelInfo, layers: [Int], hiddenDType: DType) {
+    init(model: ModelInfo, layers: [Int], hiddenDType: DType, capacity: Int = 1) {
         self.model = model
         self.layers = layers
         self.hiddenDType = hiddenDType
+        self.capacity = max(1, capacity)
+        hidden = [[UInt8]](repeating: [], count: layers.count)
     }
 
     var count: Int { ids.count }
@@ -34,16 +39,18 @@ struct ShardBuffer {
     ) {
         self.extraTokens = extraTokens
         if extraTokens > 0 { for l in layers { extraHidden[l, default: []] += DType.f32.encode(a.extraHidden![l]!) } }
+        // Each layer's values are encoded straight into the image's place at the end of the layer's
+        // array: no encoded copy per image, and no regrowth (`capacity` was reserved).
+        let imageBytes = model.tokens * model.hiddenSize * hiddenDType.byteSize, offset = ids.count * imageBytes
+        for i in hidden.indices {
+            if hidden[i].capacity < capacity * imageBytes { hidden[i].reserveCapacity(capacity * imageBytes) }
+            hidden[i].append(contentsOf: repeatElement(0, count: imageBytes))
+        }
         ids.append(a.image.id)
-        // `threads` layers at a time are encoded at once and then appended, so no more than that
-        // many encoded layers wait in memory beside the shard.
-        for group in stride(from: 0, to: layers.count, by: max(1, threads)) {
-            let part = Array(layers[group..<min(group + max(1, threads), layers.count)])
-            var encoded = [[UInt8]](repeating: [], count: part.count)
-            encoded.withUnsafeMutableBufferPointer { out in
-                parallelTasks(part.count, threads: threads) { i in out[i] = hiddenDType.encode(a.hidden[part[i]]!) }
+        hidden.withUnsafeMutableBufferPointer { arrays in
+            parallelTasks(layers.count, threads: threads) { i in
+                arrays[i].withUnsafeMutableBytes { hiddenDType.encode(a.hidden[layers[i]]!, into: $0.baseAddress! + offset) }
             }
-            for (l, bytes) in zip(part, encoded) { hidden[l, default: []] += bytes }
         }
         norm += DType.f32.encode(Self.norms(a.hidden, model: model, threads: threads))
         for l in receivedLayers { received[l, default: []] += DType.f32.encode(a.received![l]!) }
@@ -91,7 +98,7 @@ struct ShardBuffer {
     func tensors() throws -> [(name: String, tensor: Tensor)] {
         let n = count, t = model.tokens, d = model.hiddenSize, h = model.heads
         var out: [(name: String, tensor: Tensor)] = []
-        for l in layers { out.append((StoreKeys.hidden(l), try Tensor(dtype: hiddenDType, shape: [n, t, d], bytes: hidden[l] ?? []))) }
+        for (l, bytes) in zip(layers, hidden) { out.append((StoreKeys.hidden(l), try Tensor(dtype: hiddenDType, shape: [n, t, d], bytes: bytes))) }
         out.append((StoreKeys.norm, try Tensor(dtype: .f32, shape: [n, model.layers + 1, t], bytes: norm)))
         for l in received.keys.sorted() { out.append((StoreKeys.received(l), try Tensor(dtype: .f32, shape: [n, t], bytes: received[l]!))) }
         for l in attention.keys.sorted() { out.append((StoreKeys.attention(l), try Tensor(dtype: .f32, shape: [n, h, t, t], bytes: attention[l]!))) }

@@ -63,7 +63,7 @@ public final class StoreWriter {
         } else {
             manifest = Manifest(model: model, capturedLayers: sorted, hiddenDType: hiddenDType, preprocessing: preprocessing)
         }
-        buffer = ShardBuffer(model: model, layers: sorted, hiddenDType: hiddenDType)
+        buffer = ShardBuffer(model: model, layers: sorted, hiddenDType: hiddenDType, capacity: imagesPerShard)
         ids = Set(manifest.images.map(\.id))
         committedShardCount = manifest.shards.count
     }
@@ -170,7 +170,7 @@ public final class StoreWriter {
         uncommittedFiles = []
         pendingShards = []
         pendingImages = []
-        buffer = ShardBuffer(model: buffer.model, layers: buffer.layers, hiddenDType: buffer.hiddenDType)
+        buffer = ShardBuffer(model: buffer.model, layers: buffer.layers, hiddenDType: buffer.hiddenDType, capacity: imagesPerShard)
         ids = Set(manifest.images.map(\.id))
     }
 
@@ -185,6 +185,6 @@ public final class StoreWriter {
         uncommittedFiles.append(file)
         try SafetensorsWriter.write(try buffer.tensors(), metadata: metadata, to: url.appendingPathComponent(file))
         pendingShards.append(ShardEntry(file: file, firstImage: first, count: buffer.count))
-        buffer = ShardBuffer(model: buffer.model, layers: buffer.layers, hiddenDType: buffer.hiddenDType)
+        buffer = ShardBuffer(model: buffer.model, layers: buffer.layers, hiddenDType: buffer.hiddenDType, capacity: imagesPerShard)
     }
 }

@@ -50,6 +50,7 @@ extension VisionTransformer {
         let valueScratch = FloatBuffer(capture.values ? rows * d : 0)       // ā_h[j]·v_h[j] [n·T, D], `--capture values` only
         let valueProjected = FloatBuffer(capture.values ? rows * d : 0)     // its W_o projection [n·T, D]
         let norms = FloatBuffer(rows)          // [n·T]
+        var attentionScratch: FloatBuffer?     // [workers, T, T], made by the first full-attention block that needs it
         var out = [ImageCapture](repeating: ImageCapture(extraTokens: attached.extraTokens), count: n)
 
         // All parallelism comes from our workers (row blocks of each projection, image × head tasks
@@ -86,8 +87,11 @@ extension VisionTransformer {
                 }
                 windowedMultiHeadAttention(context, qkv, images: n, tokens: t, windows: windows, received: receivedPartials, probs: pattern, threads: threads)
             } else {
-                multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern, threads: threads,
-                                   logitsHook: logitsHook, patternHook: patternHook)
+                if pattern == nil && attentionScratch == nil {
+                    attentionScratch = FloatBuffer(attentionWorkers(images: n, threads: threads) * t * t)
+                }
+                multiHeadAttention(context, qkv, images: n, tokens: t, received: receivedPartials, probs: pattern,
+                                   scratch: attentionScratch ?? FloatBuffer(0), threads: threads, logitsHook: logitsHook, patternHook: patternHook)
             }
             if capture.values {
                 let values = valueContributions(

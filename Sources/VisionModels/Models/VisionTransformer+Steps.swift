@@ -75,26 +75,33 @@ extension VisionTransformer {
     ///   - qkv: [n·T, 3D].
     ///   - received: [n, H, T] zeroed partials (head h of image i at (i·H + h)·T), or nil.
     ///   - probs: per image [H, T, T], or nil.
+    ///   - scratch: [workers, T, T] scores of the head each worker is on when `probs` is nil, allocated
+    ///     once per forward (`attentionScratch`) rather than per layer or task: fresh memory costs a page
+    ///     fault per 4 KiB, about a quarter of an extraction's faults when it was allocated per task.
     ///   - logitsHook, patternHook: `ForwardHooks` scores hooks run on each head's logits / probabilities.
     func multiHeadAttention(
         _ context: FloatBuffer, _ qkv: FloatBuffer, images n: Int, tokens t: Int, received: FloatBuffer?, probs: [FloatBuffer]?,
-        threads: Int, logitsHook: ScoresHook? = nil, patternHook: ScoresHook? = nil
+        scratch: FloatBuffer, threads: Int, logitsHook: ScoresHook? = nil, patternHook: ScoresHook? = nil
     ) {
         let d = spec.hiddenSize, heads = spec.heads
+        precondition(probs != nil || scratch.count >= attentionWorkers(images: n, threads: threads) * t * t, "attention scratch too small")
         // Several chunks per worker: one image × head is too little to even out workers of different speed.
-        parallelFor(n * heads, threads: threads, chunksPerWorker: 4) { tasks in
-            let scratch = FloatBuffer(probs == nil ? t * t : 0)
+        parallelForWorkers(n * heads, threads: threads, chunksPerWorker: 4) { tasks, worker in
+            let scores = scratch.pointer + worker * t * t
             for task in tasks {
                 let image = task / heads, head = task % heads
                 attentionHead(
                     context.pointer + image * t * d, qkv: qkv.pointer + image * t * 3 * d, head: head, tokens: t, heads: heads,
-                    width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scratch.pointer,
+                    width: d, scores: probs.map { $0[image].pointer + head * t * t } ?? scores,
                     received: received.map { $0.pointer + task * t }, receivedWeight: 1 / Float(heads),
                     logitsHook: logitsHook.map { hook in { hook($0, image, head, t) } },
                     patternHook: patternHook.map { hook in { hook($0, image, head, t) } })
             }
         }
     }
+
+    /// Workers `multiHeadAttention` runs on (one task per image × head), so `attentionScratch` has a slice for each.
+    func attentionWorkers(images n: Int, threads: Int) -> Int { max(1, min(threads, n * spec.heads)) }
 
     /// Σ over heads of the per-head received partials of one image (already weighted by 1/H): [T].
     func headMean(_ received: FloatBuffer, image: Int, heads: Int, tokens t: Int) -> [Float] {
