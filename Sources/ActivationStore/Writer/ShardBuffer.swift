@@ -32,6 +32,16 @@ struct ShardBuffer {
 
     var count: Int { ids.count }
 
+    /// Empties the buffer for the next shard but keeps the hidden states' arrays: their pages are
+    /// already mapped, so the next shard's images are encoded without page faults.
+    mutating func removeAll() {
+        var arrays: [[UInt8]] = []
+        swap(&arrays, &hidden)   // so each array has one owner and keeps its storage when emptied
+        for i in arrays.indices { arrays[i].removeAll(keepingCapacity: true) }
+        self = ShardBuffer(model: model, layers: layers, hiddenDType: hiddenDType, capacity: capacity)
+        hidden = arrays
+    }
+
     /// Adds one image whose activations were validated by the writer.
     mutating func add(
         _ a: ImageActivations, receivedLayers: [Int], attentionLayers: [Int], merged shape: MergedTokens?,

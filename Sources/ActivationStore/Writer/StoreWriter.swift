@@ -185,6 +185,6 @@ public final class StoreWriter {
         uncommittedFiles.append(file)
         try SafetensorsWriter.write(try buffer.tensors(), metadata: metadata, to: url.appendingPathComponent(file))
         pendingShards.append(ShardEntry(file: file, firstImage: first, count: buffer.count))
-        buffer = ShardBuffer(model: buffer.model, layers: buffer.layers, hiddenDType: buffer.hiddenDType, capacity: imagesPerShard)
+        buffer.removeAll()
     }
 }
