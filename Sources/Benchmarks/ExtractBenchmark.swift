@@ -112,7 +112,7 @@ public enum ExtractBenchmark {
             throw ModelError.badInput(reason: "onnxruntime is compared only on the built-in \(ModelResolver.builtInName); time \(options.model) without it (--no-onnxruntime)")
         }
         let folder = try ModelResolver(cache: options.cache).resolve(options.model)
-        let model = try folder.load()
+        let model = try folder.load(threads: options.threads)
         // The preprocessing extract would use (the Qwen processor, --image-size), so the timed input matches a real run.
         let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: folder, model: model, requested: options.imageSize))
         guard let size = pipeline.preprocessor.targetSize else { throw ModelError.badInput(reason: "the preprocessing has no fixed size") }

@@ -42,4 +42,10 @@ extension DType {
 
     /// Little-endian bytes of this dtype as Float.
     public func decode(_ bytes: UnsafeRawBufferPointer) -> [Float] { ElementCodec.floats(bytes, dtype: self) }
+
+    /// The floats of `decode(bytes)` written to `out`, which must hold bytes.count / `byteSize` floats:
+    /// a loader converts straight into the storage it keeps, in slices on several threads.
+    public func decode(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<Float>) {
+        ElementCodec.decode(bytes, dtype: self, into: out)
+    }
 }

@@ -143,12 +143,42 @@ final class QwenCheckpointFolderTests: XCTestCase {
         }
         print("Qwen2.5-VL checkpoint (BF16, visual.) vs transformers: " + report.joined(separator: ", "))
 
+        // Loading converts BF16 exactly, on any number of workers, and reads the fused attn.qkv once, so
+        // q | k | v stay one matrix (one GEMM) as in an F32 checkpoint: the BF16 folder, loaded by three
+        // workers, and an F32 copy of it give the same bits as the load above.
+        let f32Folder = try Self.f32Copy(of: folder)
+        defer { try? FileManager.default.removeItem(at: f32Folder) }
+        for (name, other) in [("BF16 by 3 workers", try ModelFolder(url: folder).load(threads: 3)), ("F32 copy", try ModelFolder(url: f32Folder).load())] {
+            for m in [model, other] { XCTAssertTrue(m.blocks.allSatisfy { $0.qkv.parts.count == 1 }, "\(name): q | k | v not one matrix") }
+            let again = try other.forward(
+                pixels: pixels, images: 1, height: size.height, width: size.width,
+                capture: CaptureRequest(hiddenLayers: Set(0...layers), received: true, merged: true))
+            for l in 0...layers { XCTAssertEqual(again[0].hidden[l], out[0].hidden[l], "\(name): hidden.\(l)") }
+            XCTAssertEqual(again[0].merged, out[0].merged, "\(name): merged")
+        }
+
         // The same through the extraction's path (Extractor.preprocessor picks the Qwen processor).
         let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: ModelFolder(url: folder), model: model, requested: size))
         let mine = try pipeline.pixels(folder.appendingPathComponent("image.png"))
         let mineFlat = QwenTokenOrder.flattenedPatches(mine, channels: 3, height: size.height, width: size.width, patch: 14, temporalPatch: 2)
         print(String(format: "Qwen2VLImageProcessorPil pixels vs SinkScope from image.png: max rel %.1e", maxRelativeError(mineFlat, flat)))
         assertClose(mineFlat, flat, absolute: 1e-6, relative: 0, "Qwen2VLImageProcessorPil pixels vs SinkScope from image.png")
+    }
+
+    /// A copy of a checkpoint folder with every tensor stored as F32 in one model.safetensors.
+    static func f32Copy(of folder: URL) throws -> URL {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-f32-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for file in ["config.json", "preprocessor_config.json"] {
+            try FileManager.default.copyItem(at: folder.appendingPathComponent(file), to: copy.appendingPathComponent(file))
+        }
+        let weights = try ModelWeights(checkpoint: folder)
+        let tensors = try weights.names.map { name -> (name: String, tensor: Tensor) in
+            let shape = weights.shape(of: name)!
+            return (name, Tensor(floats: try weights.tensor(name, shape: shape), shape: shape, dtype: .f32))
+        }
+        try SafetensorsWriter.write(tensors, to: copy.appendingPathComponent("model.safetensors"))
+        return copy
     }
 
     func testABadImageSizeNamesTheNearestValidSizes() throws {

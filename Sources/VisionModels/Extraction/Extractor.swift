@@ -27,7 +27,7 @@ public enum Extractor {
         fixAllocatorThreshold()
 
         let folder = try ModelResolver(cache: config.cache).resolve(config.model)
-        let model = try folder.load()
+        let model = try folder.load(threads: config.threads)
         let spec = model.spec
         let layers = config.layers ?? Array(0...spec.layers)
         if let bad = layers.first(where: { !(0...spec.layers).contains($0) }) {

@@ -17,6 +17,13 @@ struct ParameterValues: @unchecked Sendable {   // read-only storage; the owner 
         self.init(base: storage.base, count: values.count, owner: storage)
     }
 
+    /// `count` values written in place by `initialize` (which must set every one), without a
+    /// temporary array: a converted weight is decoded straight into the storage the model keeps.
+    init(count: Int, initializingWith initialize: (UnsafeMutablePointer<Float>) throws -> Void) rethrows {
+        let storage = try OwnedFloats(count: count, initialize)
+        self.init(base: storage.base, count: count, owner: storage)
+    }
+
     /// The mapped elements themselves.
     init(borrowing borrowed: BorrowedFloats) {
         self.init(base: borrowed.base, count: borrowed.count, owner: borrowed.owner)
@@ -60,6 +67,15 @@ private final class OwnedFloats {
     init(_ values: [Float]) {
         let p = UnsafeMutablePointer<Float>.allocate(capacity: max(values.count, 1))
         values.withUnsafeBufferPointer { if let source = $0.baseAddress { p.initialize(from: source, count: values.count) } }
+        base = UnsafePointer(p)
+    }
+
+    init(count: Int, _ initialize: (UnsafeMutablePointer<Float>) throws -> Void) rethrows {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        do { try initialize(p) } catch {
+            p.deallocate()
+            throw error
+        }
         base = UnsafePointer(p)
     }
 

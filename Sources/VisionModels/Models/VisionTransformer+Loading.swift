@@ -45,6 +45,10 @@ extension VisionTransformer {
 private struct WeightReader {
     let weights: ModelWeights
     let map: WeightMap
+    /// Fused tensors read so far, by checkpoint name: q, k and v are row blocks of one `attn.qkv`, and
+    /// reading the tensor once gives the three one storage (so `LinearStack` joins them in place)
+    /// instead of converting a BF16 tensor three times and keeping three f32 copies of it.
+    private let fused = FusedTensors()
 
     /// The tensor `name` maps to, checked against the structural `shape` with the map's leading 1s,
     /// as an array (norms, biases, embeddings: small, so the copy out of `parameter` costs nothing).
@@ -66,11 +70,22 @@ private struct WeightReader {
         if let rows = stored.rows {
             // A row block of a fused tensor: the stored tensor is [k, ...shape.dropFirst()] with k ≥ rows.upperBound.
             let total = weights.shape(of: stored.name)?.first ?? 0
-            let fused = try weights.parameter(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
+            let whole: ParameterValues
+            if let read = fused.values[stored.name] {
+                whole = read
+            } else {
+                whole = try weights.parameter(stored.name, shape: [max(total, rows.upperBound)] + shape.dropFirst())
+                fused.values[stored.name] = whole
+            }
             guard rows.count == shape[0] else {
                 throw ModelError.badConfig(path: weights.source, reason: "\(name) takes rows \(rows) of \(stored.name), expected \(shape[0]) rows")
             }
-            return fused.rows(rows, width: shape.dropFirst().reduce(1, *))
+            let width = shape.dropFirst().reduce(1, *)
+            guard whole.count == max(total, rows.upperBound) * width else {
+                throw ModelError.wrongShape(name: stored.name, source: weights.source, expected: [max(total, rows.upperBound)] + shape.dropFirst(),
+                                            actual: weights.shape(of: stored.name) ?? [])
+            }
+            return whole.rows(rows, width: width)
         }
         return try weights.parameter(stored.name, shape: Array(repeating: 1, count: stored.leadingOnes) + shape)
     }
@@ -113,4 +128,9 @@ private struct WeightReader {
             norm1: norm1, qkv: qkv, queryNorm: queryNorm, keyNorm: keyNorm, attentionOutput: attentionOutput,
             layerScale1: layerScale1, norm2: norm2, fc1: fc1, fc2: fc2, layerScale2: layerScale2)
     }
+}
+
+/// The fused tensors one model's loading has read (`WeightReader`); used on one thread.
+private final class FusedTensors {
+    var values: [String: ParameterValues] = [:]
 }

@@ -20,12 +20,14 @@ public struct ModelFolder: Sendable {
     /// folder, the tower its `vision_config` describes, from the tower's tensors only.
     ///
     /// The checkpoint (`model.safetensors`, or `model.safetensors.index.json` and its shards; F32, F16 or
-    /// BF16) is memory-mapped; only the tensors the tower needs are read and converted to f32.
+    /// BF16) is memory-mapped; only the tensors the tower needs are read and converted to f32, each large
+    /// one by `threads` workers (F32 weight matrices are read in place, with nothing to convert).
     /// - Throws: `ModelError.missingFile`, `.badConfig`, `.unsupportedArchitecture`, `.missingWeight`
     ///   (naming the shard the tensor belongs in), `.wrongShape`, or a `TensorFileError` from the reader.
-    public func load() throws -> VisionTransformer {
+    public func load(threads: Int = 1) throws -> VisionTransformer {
         let config = try readConfig()
         var weights = try ModelWeights(checkpoint: url)
+        weights.decodeThreads = max(1, threads)
         if try readLVLM() != nil {
             guard let root = weights.firstPrefix(of: LVLMSpec.towerPrefixes) else {
                 throw ModelError.missingWeight(

@@ -72,6 +72,7 @@ extension ModelWeights {
         var view = ModelWeights(source: source)
         view.scope = scope + prefix
         view.shardOf = shardOf
+        view.decodeThreads = decodeThreads
         for (name, e) in entries where name.hasPrefix(prefix) { view.entries[String(name.dropFirst(prefix.count))] = e }
         for (name, m) in mapped where name.hasPrefix(prefix) { view.mapped[String(name.dropFirst(prefix.count))] = m }
         return view

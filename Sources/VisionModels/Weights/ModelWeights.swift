@@ -1,3 +1,4 @@
+import Support
 import TensorFiles
 
 /// A model's parameters by HF name, as Float arrays with their stored shapes (no transposes applied).
@@ -25,6 +26,9 @@ public struct ModelWeights: Sendable {
     public internal(set) var scope = ""
     /// For a sharded checkpoint, the shard each stored name belongs in (messages only).
     var shardOf: ShardLocator?
+    /// Workers that convert a large F16 / BF16 weight matrix to f32 in `parameter` (each a slice of it);
+    /// `ModelFolder.load(threads:)` sets it to the run's thread count.
+    public var decodeThreads = 1
 
     public init(source: String, entries: [String: Entry] = [:]) {
         self.source = source
@@ -77,6 +81,17 @@ public struct ModelWeights: Sendable {
                 throw ModelError.wrongShape(name: m.name, source: m.file.path, expected: shape, actual: view.shape)
             }
             if let borrowed = view.borrowedFloats() { return ParameterValues(borrowing: borrowed) }
+            return try ParameterValues(count: view.count) { out in
+                try view.withBytes(elements: 0..<view.count) { raw in
+                    let dtype = view.dtype, size = dtype.byteSize
+                    // Converted straight into the storage the model keeps, in slices on `decodeThreads`
+                    // workers (a BF16 Qwen2.5-VL-3B tower is 0.67 G values to convert at every load).
+                    let slices = view.count >= 1 << 18 ? decodeThreads : 1
+                    parallelFor(view.count, threads: slices) { r in
+                        dtype.decode(UnsafeRawBufferPointer(rebasing: raw[(r.lowerBound * size)..<(r.upperBound * size)]), into: out + r.lowerBound)
+                    }
+                }
+            }
         }
         return ParameterValues(try tensor(name, shape: shape))
     }

@@ -34,6 +34,33 @@ final class ParameterValuesTests: XCTestCase {
         XCTAssertFalse(try memory.parameter("c", shape: [2, 2]).isBorrowed)
     }
 
+    /// A matrix large enough to be converted in slices gives the same values on one worker and on
+    /// several (slice borders at odd element counts included), for F16 and BF16.
+    func testLargeHalfMatricesConvertToTheSameValuesOnSeveralWorkers() throws {
+        let rows = 517, cols = 509   // 263,153 values: above the slicing threshold, no power of two
+        var rng = TestRandom(seed: 5)
+        let values = (0..<(rows * cols)).map { _ in Float(rng.normal()) * 3 }
+        let folder = temporaryDirectory("parameter-values-large")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try SafetensorsWriter.write([
+            (name: "h.weight", tensor: Tensor(floats: values, shape: [rows, cols], dtype: .f16)),
+            (name: "b.weight", tensor: Tensor(floats: values, shape: [rows, cols], dtype: .bf16)),
+        ], to: folder.appendingPathComponent("model.safetensors"))
+        var weights = try ModelWeights(checkpoint: folder)
+        for (name, dtype) in [("h.weight", DType.f16), ("b.weight", .bf16)] {
+            let expected = dtype.encode(values).withUnsafeBytes { raw in
+                (0..<values.count).map { i -> Float in
+                    let bits = UInt16(raw[2 * i]) | UInt16(raw[2 * i + 1]) << 8
+                    return dtype == .f16 ? Float(Float16(bitPattern: bits)) : Float(bitPattern: UInt32(bits) << 16)
+                }
+            }
+            for threads in [1, 2, 3] {
+                weights.decodeThreads = threads
+                XCTAssertEqual(try weights.parameter(name, shape: [rows, cols]).array, expected, "\(dtype) on \(threads) workers")
+            }
+        }
+    }
+
     func testRowBlocksOfOneTensorJoinIntoOnePartAndSeparateTensorsStayApart() throws {
         let d = 3
         let fused = ParameterValues((0..<(3 * d * d)).map(Float.init))   // a fused q | k | v weight [3D, D]
