@@ -2,8 +2,8 @@ import XCTest
 
 @testable import TensorFiles
 
-/// The eight-at-a-time f16 / bf16 / f32 decoding against the scalar IEEE conversions, on every 16-bit
-/// pattern, from unaligned sources and with every tail length.
+/// The branch-free f16 decoding (`floatBits(half:)`), bf16 and f32 against the IEEE conversions, on
+/// every 16-bit pattern and from unaligned sources into an exact span.
 final class ElementCodecDecodeTests: XCTestCase {
     /// Every f16 bit pattern against `Float(Float16(bitPattern:))`: the same bits for every number
     /// (normals, subnormals, ±0, ±inf); a NaN stays a NaN of the same sign and payload.
@@ -34,8 +34,8 @@ final class ElementCodecDecodeTests: XCTestCase {
         XCTAssertEqual(decoded.map(\.bitPattern), patterns.map { UInt32($0) << 16 })
     }
 
-    /// From a source at an odd byte offset, for every length 0...40 (the eight-wide loop, then a tail
-    /// of 0–7), into a destination whose neighbours must stay untouched; f32 and i32 too.
+    /// From a source at an odd byte offset, for every length 0...40 (whatever width the loops were
+    /// vectorised to, every remainder), into a destination whose neighbours must stay untouched.
     func testDecodeFromUnalignedBytesWritesExactlyItsSpan() {
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func next() -> UInt8 {
