@@ -19,8 +19,8 @@ enum ElementCodec {
     /// without a temporary.
     ///
     /// f32 is one copy; f16 goes through `floatBits(half:)`, not `Float(Float16(bitPattern:))`, which
-    /// is a library call per element on x86-64 without F16C (2% of a CLIP-L extraction from an F16
-    /// checkpoint, and most of the time a reader of an f16 store spends decoding).
+    /// is a library call per element on x86-64 without F16C (2.2% of the samples of a CLIP-L
+    /// extraction from an F16 checkpoint; every f16 store a reader opens goes through here too).
     static func decode(_ raw: UnsafeRawBufferPointer, dtype: DType, into out: UnsafeMutablePointer<Float>) {
         let n = raw.count / dtype.byteSize
         guard n > 0, let src = raw.baseAddress else { return }
