@@ -153,6 +153,12 @@ public enum ExtractBenchmark {
         // does; with --image-size they would need a processor setting the script does not make, so they are left out.
         let processScript = options.wholeProcess && options.executable != nil && options.imageSize == nil && options.transformersScript != nil
             ? options.transformersProcessScript : nil
+        if let requested = options.imageSize, options.wholeProcess, options.executable != nil, options.transformersProcessScript != nil {
+            // Said in the table, so a missing row is not read as a failed run.
+            for k in result.transformers.indices {
+                result.transformers[k].wholeProcessSkipped = "--image-size \(requested) is given, and the script resizes with the folder's processor settings"
+            }
+        }
         let processImages = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-photos-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: processImages) }
         if processScript != nil { _ = try linkPhotos(count: options.images, photos: photos.map(\.url), into: processImages) }
