@@ -3,7 +3,7 @@
 `sinkscope extract [--attention]` stores, timed from outside from launch to exit like the child extract.
 
     python3 scripts/bench_transformers_process.py --model FOLDER --images DIR --out OUT_DIR \
-        [--batch 8] [--threads 2] [--mode eager|sdpa]
+        [--batch 8] [--threads 2] [--mode eager|sdpa] [--image-size HxW]
 
 What it does, in the order a user's script would:
   1. imports torch and transformers and loads the tower from the local folder (bench_transformers.load:
@@ -11,17 +11,26 @@ What it does, in the order a user's script would:
   2. decodes every image file of DIR (sorted by name) with PIL and preprocesses it with the folder's
      processor: AutoImageProcessor on its preprocessor_config.json, or without one the architecture's
      defaults SinkScope uses (docs/preprocessing.md: DINOv2 shortest edge 256 + crop 224, CLIP shortest
-     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash);
+     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash).
+     With --image-size HxW (as `extract --image-size`), every image is first resized with PIL to exactly
+     H x W with the processor's resampling filter and the processor then only rescales and normalises
+     (no resize, no crop), which is what SinkScope does.
+     Qwen2.5-VL (a qwen2_5_vl_vision tower or a qwen2_5_vl checkpoint): the Qwen2-VL processor of the
+     folder (or its defaults) on images resized to H x W, --image-size or what smart_resize makes of
+     448 x 448, as SinkScope stores one patch grid; it returns the flattened patches and grid_thw;
   3. runs the tower in batches: eager mode with output_hidden_states and output_attentions, and the
      received attention of every block taken from the probabilities (head mean of the column sums, as
-     SinkScope's received.{l}); sdpa mode with output_hidden_states only;
+     SinkScope's received.{l}); sdpa mode with output_hidden_states only. Qwen2.5-VL's tower returns no
+     attention, so eager mode records it from eager_attention_forward (bench_transformers'
+     QwenAttentionRecorder, one tensor per window) and its tokens are put back in grid order;
   4. writes each batch to OUT_DIR/batch-NNNNN.safetensors: hidden.{l} [b, T, D] in f16 for l = 0..L
-     (hidden_states[l]) and, in eager mode, received.{l} [b, T] f32 for l = 1..L.
+     (hidden_states[l]) and, in eager mode, received.{l} [b, T] f32 for l = 1..L; for Qwen2.5-VL also
+     merged [b, M, D_llm] f32 (the merger output, what SinkScope stores as merged).
 No fsync: SinkScope's store pays for its fsyncs, this side does not (it errs in transformers' favour).
 
-Standalone towers only (dinov2, dinov2_with_registers, vit, clip, clip_vision_model, siglip,
-siglip_vision_model; others with a preprocessor_config.json): an LVLM's processor makes AnyRes or
-dynamic tiles and Qwen2.5-VL's a flattened patch sequence, which no five-line user script feeds a tower.
+Standalone towers and Qwen2.5-VL (dinov2, dinov2_with_registers, vit, clip, clip_vision_model, siglip,
+siglip_vision_model, qwen2_5_vl_vision, qwen2_5_vl; others with a preprocessor_config.json): the other
+LVLMs' processors make AnyRes or dynamic tiles, which no five-line user script feeds a tower.
 Prints one JSON line: images, seconds (from the first line of this script), import_seconds,
 load_seconds, decode_seconds, forward_seconds, write_seconds, peak_rss_mib (ru_maxrss, MiB), versions.
 """
@@ -41,7 +50,7 @@ from PIL import Image  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_transformers import LVLM_TYPES, fail, is_qwen, load  # noqa: E402
+from bench_transformers import LVLM_TYPES, QwenAttentionRecorder, fail, is_qwen, load, qwen_grid_order  # noqa: E402
 
 IMPORTED = time.perf_counter()
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
@@ -51,13 +60,18 @@ HALF = {"image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
 BICUBIC, BILINEAR = 3, 2
 
 
+QWEN_TYPES = {"qwen2_5_vl_vision", "qwen2_5_vl"}
+
+
 def processor(folder, model_type, image_size):
     """The folder's image processor, or SinkScope's defaults for the architecture when it has none."""
-    if model_type in LVLM_TYPES or model_type == "qwen2_5_vl_vision":
-        fail(f"{folder} is a {model_type} folder; the whole-process transformers run covers standalone towers only "
-             "(its processor makes tiles or flattened patches a tower is not fed directly).")
+    if model_type in LVLM_TYPES - QWEN_TYPES:
+        fail(f"{folder} is a {model_type} folder; the whole-process transformers run covers standalone towers and "
+             "Qwen2.5-VL only (its processor makes tiles a tower is not fed directly).")
     if os.path.isfile(os.path.join(folder, "preprocessor_config.json")):
         return transformers.AutoImageProcessor.from_pretrained(folder, local_files_only=True)
+    if model_type in QWEN_TYPES:
+        return transformers.Qwen2VLImageProcessor()
     square = {"height": image_size, "width": image_size}
     if model_type in ("dinov2", "dinov2_with_registers"):
         return transformers.BitImageProcessor(size={"shortest_edge": 256}, crop_size={"height": 224, "width": 224},
@@ -72,6 +86,60 @@ def processor(folder, model_type, image_size):
     fail(f"{folder} has no preprocessor_config.json and {model_type} has no default here; add the file.")
 
 
+def qwen_default_size(process):
+    """What the Qwen2-VL processor's smart_resize makes of 448 x 448 with its pixel bounds: SinkScope's default grid."""
+    from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
+    size = getattr(process, "size", None) or {}
+    low = getattr(process, "min_pixels", None) or size.get("shortest_edge", 56 * 56)
+    high = getattr(process, "max_pixels", None) or size.get("longest_edge", 28 * 28 * 1280)
+    return smart_resize(448, 448, factor=process.patch_size * process.merge_size, min_pixels=low, max_pixels=high)
+
+
+def parse_size(text):
+    """'HxW' -> (H, W)."""
+    try:
+        h, w = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        fail(f"--image-size {text} is not HxW (for example 448x448).")
+    if h <= 0 or w <= 0:
+        fail(f"--image-size {text} must be positive.")
+    return h, w
+
+
+class QwenBatch:
+    """Qwen2.5-VL: the processor's flattened patches of one batch, the tower run on them, and its outputs
+    put back in SinkScope's layout (tokens in row-major grid order, merge units row-major)."""
+
+    def __init__(self, tower, process, images, eager):
+        feats = process(images=images, return_tensors="pt", do_resize=False)
+        grid = feats["image_grid_thw"]
+        b, gh, gw = grid.shape[0], int(grid[0, 1]), int(grid[0, 2])
+        if eager:
+            with QwenAttentionRecorder() as rec:
+                out = tower(feats["pixel_values"].float(), grid_thw=grid, output_hidden_states=True)
+        else:
+            out = tower(feats["pixel_values"].float(), grid_thw=grid, output_hidden_states=True)
+        order = qwen_grid_order(tower.config, gh, gw)            # computed position -> grid index, per image
+        g = gh * gw
+
+        def to_grid(x):                                           # [b·g, ...] in computed order -> [b, g, ...]
+            y = torch.empty_like(x.reshape(b, g, *x.shape[1:]))
+            y[:, order] = x.reshape(b, g, *x.shape[1:])
+            return y
+
+        self.tensors = {f"hidden.{l}": to_grid(h).half().contiguous() for l, h in enumerate(out.hidden_states)}
+        if eager:   # per block, one [1, H, w, w] per window (or per image): column sums, head mean, joined
+            blocks = []
+            for key, w in rec.weights:
+                if not blocks or blocks[-1][0] != key:
+                    blocks.append((key, []))
+                blocks[-1][1].append(w.sum(dim=2).mean(dim=1).reshape(-1))
+            for l, (_, parts) in enumerate(blocks):
+                self.tensors[f"received.{l + 1}"] = to_grid(torch.cat(parts)).float().contiguous()
+            merged = out.pooler_output
+            self.tensors["merged"] = merged.reshape(b, merged.shape[0] // b, merged.shape[1]).float().contiguous()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True)
@@ -80,7 +148,9 @@ def main():
     p.add_argument("--batch", type=int, default=8)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--mode", choices=["eager", "sdpa"], default="eager")
+    p.add_argument("--image-size", help="HxW: resize every image to exactly this size, as extract --image-size")
     args = p.parse_args()
+    requested = parse_size(args.image_size) if args.image_size else None
     if not os.path.isdir(args.images):
         fail(f"{args.images} is not a folder of images.")
     files = sorted(f for f in os.listdir(args.images) if os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS)
@@ -97,8 +167,10 @@ def main():
     size = raw.get("image_size") or raw.get("vision_config", {}).get("image_size", 224)
     process = processor(args.model, raw.get("model_type"), size)   # first: it refuses the folders this script does not cover
     tower = load(args.model, args.mode)
-    if is_qwen(tower):
-        fail(f"{args.model} is a Qwen2.5-VL tower; the whole-process transformers run covers standalone towers only.")
+    qwen = is_qwen(tower)
+    target = requested or (qwen_default_size(process) if qwen else None)   # (H, W) every image is resized to first
+    resample = getattr(process, "resample", None)
+    resample = BICUBIC if resample is None else int(resample)
     load_seconds = time.perf_counter() - start
 
     os.makedirs(args.out, exist_ok=False)
@@ -107,12 +179,19 @@ def main():
     for k, first in enumerate(range(0, len(files), args.batch)):
         t0 = time.perf_counter()
         images = [Image.open(os.path.join(args.images, f)).convert("RGB") for f in files[first:first + args.batch]]
-        pixels = process(images=images, return_tensors="pt")["pixel_values"].float()
-        t1 = time.perf_counter()
-        out = tower(pixel_values=pixels, output_hidden_states=True, output_attentions=eager)
-        tensors = {f"hidden.{l}": h.half().contiguous() for l, h in enumerate(out.hidden_states)}
-        if eager:   # [b, H, T, T] -> head mean of the sums over queries, [b, T]
-            tensors.update({f"received.{l + 1}": a.sum(dim=2).mean(dim=1).float().contiguous() for l, a in enumerate(out.attentions)})
+        if target:
+            images = [im.resize((target[1], target[0]), resample) for im in images]
+        if qwen:
+            t1 = time.perf_counter()   # the Qwen processor's flattening is counted with the forward
+            tensors = QwenBatch(tower, process, images, eager).tensors
+        else:
+            fixed = {"do_resize": False, "do_center_crop": False} if requested else {}
+            pixels = process(images=images, return_tensors="pt", **fixed)["pixel_values"].float()
+            t1 = time.perf_counter()
+            out = tower(pixel_values=pixels, output_hidden_states=True, output_attentions=eager)
+            tensors = {f"hidden.{l}": h.half().contiguous() for l, h in enumerate(out.hidden_states)}
+            if eager:   # [b, H, T, T] -> head mean of the sums over queries, [b, T]
+                tensors.update({f"received.{l + 1}": a.sum(dim=2).mean(dim=1).float().contiguous() for l, a in enumerate(out.attentions)})
         t2 = time.perf_counter()
         save_file(tensors, os.path.join(args.out, f"batch-{k:05d}.safetensors"))
         t3 = time.perf_counter()
@@ -122,6 +201,7 @@ def main():
         "load_seconds": load_seconds, "decode_seconds": decode, "forward_seconds": forward, "write_seconds": write,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "mode": args.mode,
         "threads": args.threads, "batch": args.batch, "processor": type(process).__name__,
+        "image_size": f"{target[0]}x{target[1]}" if target else None,
         "torch": torch.__version__, "transformers": transformers.__version__}))
 
 

@@ -149,16 +149,10 @@ public enum ExtractBenchmark {
         let gemms = ForwardGEMMs(spec: model.spec, gridRows: size.height / p, gridCols: size.width / p, batch: min(options.batch, options.images),
                                  mergerOutputs: options.attention ? model.mergerOutputWidth : nil)
         result.transformers = options.transformersScript == nil ? [] : options.transformersModes.map { TransformersRun(mode: $0) }
-        // The whole-process transformers runs pair with SinkScope's (`executable`) and read image files as it
-        // does; with --image-size they would need a processor setting the script does not make, so they are left out.
-        let processScript = options.wholeProcess && options.executable != nil && options.imageSize == nil && options.transformersScript != nil
+        // The whole-process transformers runs pair with SinkScope's (`executable`) and read the same image files,
+        // resized as extract resizes them (--image-size, or Qwen2.5-VL's one grid).
+        let processScript = options.wholeProcess && options.executable != nil && options.transformersScript != nil
             ? options.transformersProcessScript : nil
-        if let requested = options.imageSize, options.wholeProcess, options.executable != nil, options.transformersProcessScript != nil {
-            // Said in the table, so a missing row is not read as a failed run.
-            for k in result.transformers.indices {
-                result.transformers[k].wholeProcessSkipped = "--image-size \(requested) is given, and the script resizes with the folder's processor settings"
-            }
-        }
         let processImages = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-photos-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: processImages) }
         if processScript != nil { _ = try linkPhotos(count: options.images, photos: photos.map(\.url), into: processImages) }
@@ -211,7 +205,7 @@ public enum ExtractBenchmark {
                     guard let processScript, result.transformers[k].wholeProcessSkipped == nil else { continue }
                     try result.transformers[k].wholeProcessRound(python: options.python, script: processScript, model: folder.url,
                                                                  images: processImages, count: options.images, batch: options.batch,
-                                                                 threads: options.threads)
+                                                                 threads: options.threads, imageSize: options.imageSize)
                     if let reason = result.transformers[k].wholeProcessSkipped {
                         log("transformers \(result.transformers[k].mode.rawValue) whole process not run: \(reason)")
                     } else {

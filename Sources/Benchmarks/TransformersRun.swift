@@ -59,18 +59,22 @@ extension TransformersRun {
     /// imports, loading, decoding and preprocessing, the forwards and the safetensors writes. Its output
     /// folder is removed afterwards.
     ///
-    /// A folder the script does not cover (an LVLM, Qwen2.5-VL, a tower without processor settings)
-    /// makes it exit with one sentence: that goes into `wholeProcessSkipped` and later rounds skip it,
+    /// `imageSize` (`--image-size`) is passed on: the script then resizes every image to exactly that
+    /// size, as `extract --image-size` does.
+    ///
+    /// A folder the script does not cover (an LVLM whose processor makes tiles, a tower without processor
+    /// settings) makes it exit with one sentence: that goes into `wholeProcessSkipped` and later rounds skip it,
     /// so the rest of the bench still runs.
     /// - Throws: when the script cannot be launched, or succeeds without printing its JSON line.
-    mutating func wholeProcessRound(python: String, script: URL, model: URL, images: URL, count: Int, batch: Int, threads: Int) throws {
+    mutating func wholeProcessRound(python: String, script: URL, model: URL, images: URL, count: Int, batch: Int, threads: Int,
+                                    imageSize: InputSize? = nil) throws {
         guard wholeProcessSkipped == nil else { return }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("sinkscope-bench-transformers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let start = Date()
         let run = try Subprocess(python, [
             script.path, "--model", model.path, "--images", images.path, "--out", out.path, "--batch", "\(batch)",
-            "--threads", "\(threads)", "--mode", mode.rawValue]).run()
+            "--threads", "\(threads)", "--mode", mode.rawValue] + (imageSize.map { ["--image-size", $0.description] } ?? [])).run()
         let seconds = Date().timeIntervalSince(start)
         guard run.status == 0 else {
             wholeProcessSkipped = run.lastErrorLine.isEmpty ? "\(script.lastPathComponent) exited with status \(run.status)" : run.lastErrorLine

@@ -99,7 +99,7 @@ final class ExtractBenchmarkTests: XCTestCase {
         eager.wholeProcess = [0.05, 0.06]
         eager.wholeProcessPeakMiB = 5100
         sdpa.rates = [0.14]
-        sdpa.wholeProcessSkipped = "m is a llava folder; the whole-process transformers run covers standalone towers only"
+        sdpa.wholeProcessSkipped = "m is a llava folder; the whole-process transformers run covers standalone towers and Qwen2.5-VL only"
         result.transformers = [eager, sdpa]
         XCTAssertEqual(result.wholeProcessRatio(to: .eager)!, 0.15 / 0.06, accuracy: 1e-12)
         XCTAssertNil(result.wholeProcessRatio(to: .sdpa))

@@ -84,37 +84,7 @@ final class TransformersRunTests: XCTestCase {
         let root = temporaryDirectory("bench-transformers-process")
         defer { try? FileManager.default.removeItem(at: root) }
         let (folderURL, images) = try TinyViTAssets.make(in: root)
-        let out = root.appendingPathComponent("out")
-        let ran = try Python.run([Self.processScript.path, "--model", folderURL.path, "--images", images.path, "--out", out.path,
-                                  "--batch", "2", "--threads", "1", "--mode", "eager"])
-        XCTAssertEqual(ran.status, 0, ran.output)
-
-        let folder = ModelFolder(url: folderURL), model = try folder.load(), layers = model.spec.layers
-        let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: folder, model: model, requested: nil))
-        let files = try FileManager.default.contentsOfDirectory(atPath: images.path).sorted()
-        XCTAssertEqual(files.count, 3)
-        for (k, name) in files.enumerated() {
-            let pixels = try pipeline.pixels(images.appendingPathComponent(name))
-            let size = try XCTUnwrap(pipeline.preprocessor.targetSize)
-            let mine = try model.forward(pixels: pixels, images: 1, height: size.height, width: size.width,
-                                         capture: CaptureRequest(hiddenLayers: Set(0...layers), received: true), threads: 1)[0]
-            let shard = try SafetensorsFile(url: out.appendingPathComponent(String(format: "batch-%05d.safetensors", k / 2)))
-            XCTAssertEqual(try shard.info("hidden.\(layers)").dtype, .f16)
-            for l in 0...layers {
-                let all = try shard.floats("hidden.\(l)"), per = all.count / (k / 2 == 0 ? 2 : 1), theirs = Array(all[(k % 2) * per..<(k % 2 + 1) * per])
-                let expected = try XCTUnwrap(mine.hidden[l])
-                XCTAssertEqual(theirs.count, expected.count, "\(name) hidden.\(l)")
-                for (a, b) in zip(expected, theirs) {   // f16 keeps 11 bits: half an ulp, plus a little for the two forwards
-                    XCTAssertLessThanOrEqual(abs(a - b), abs(a) * 1.1e-3 + 1e-4, "\(name) hidden.\(l)")
-                }
-            }
-            for l in 1...layers {
-                let all = try shard.floats("received.\(l)"), per = all.count / (k / 2 == 0 ? 2 : 1)
-                let theirs = Array(all[(k % 2) * per..<(k % 2 + 1) * per]), expected = try XCTUnwrap(mine.received[l])
-                XCTAssertEqual(theirs.count, expected.count)
-                XCTAssertLessThan(maxRelativeError(expected, theirs), 1e-4, "\(name) received.\(l)")
-            }
-        }
+        try checkWholeProcess(folder: folderURL, images: images, out: root.appendingPathComponent("out"), imageSize: nil)
 
         var run = TransformersRun(mode: .sdpa)
         try run.wholeProcessRound(python: Python.executable, script: Self.processScript, model: folderURL, images: images, count: 3,
@@ -130,6 +100,110 @@ final class TransformersRunTests: XCTestCase {
         try refused.wholeProcessRound(python: Python.executable, script: Self.processScript, model: lvlm, images: images, count: 3,
                                       batch: 2, threads: 1)
         XCTAssertEqual(refused.wholeProcess, [])
-        XCTAssertTrue(refused.wholeProcessSkipped?.contains("standalone towers only") == true, refused.wholeProcessSkipped ?? "nil")
+        XCTAssertTrue(refused.wholeProcessSkipped?.contains("standalone towers and Qwen2.5-VL only") == true, refused.wholeProcessSkipped ?? "nil")
+    }
+
+    /// With --image-size (as `extract --image-size`) the script resizes every image to exactly that size
+    /// with the processor's filter and skips the processor's own resize and crop, as SinkScope does: a
+    /// random DINOv2 without processor settings (whose default is shortest edge 256 + crop 224) at 28 x 56
+    /// stores what SinkScope's forward computes.
+    func testWholeProcessScriptResizesToTheRequestedSize() throws {
+        try Python.require(["torch", "transformers", "safetensors", "PIL"])
+        let root = temporaryDirectory("bench-transformers-process-size")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("dinov2")
+        let built = try Python.run(["-c", """
+            import torch, transformers
+            torch.manual_seed(1)
+            c = transformers.Dinov2Config(hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                                          mlp_ratio=2, image_size=42, patch_size=14, layerscale_value=0.5)
+            m = transformers.Dinov2Model(c).eval()
+            with torch.no_grad():
+                for p in m.parameters(): p.add_(0.1 * torch.randn_like(p))
+            m.save_pretrained("\(folder.path)")
+            """])
+        XCTAssertEqual(built.status, 0, built.output)
+        try checkWholeProcess(folder: folder, images: try opaqueImages(in: root), out: root.appendingPathComponent("out"),
+                              imageSize: InputSize(height: 28, width: 56), tokens: 1 + 2 * 4)
+    }
+
+    /// Qwen2.5-VL, a standalone tower without processor settings (the Qwen2-VL processor's defaults) at
+    /// --image-size 56x84 and a BF16 LVLM checkpoint with its own processor bounds at SinkScope's default
+    /// grid (smart_resize of 448 x 448 within them: 196 x 196): the script's flattened patches, its
+    /// attention recorded per window and its un-permuting give SinkScope's hidden states, received
+    /// attention and merged tokens.
+    func testWholeProcessScriptOnQwenWritesWhatExtractStores() throws {
+        try Python.require(["torch", "transformers", "safetensors", "PIL"])
+        let root = temporaryDirectory("bench-transformers-process-qwen")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = try opaqueImages(in: root)
+        let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/fixtures/tiny_rotary_towers.py").path
+        for kind in ["qwen-tower", "qwen-lvlm"] {
+            let folder = root.appendingPathComponent(kind)
+            let built = try Python.run([script, kind, folder.path])
+            XCTAssertEqual(built.status, 0, built.output)
+            let size = kind == "qwen-tower" ? InputSize(height: 56, width: 84) : nil
+            try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(kind)"), imageSize: size,
+                                  tokens: kind == "qwen-tower" ? 4 * 6 : 14 * 14)
+        }
+    }
+
+    /// Three image files without transparency (gray.png, rgb.bmp, rgb.png). The CLIP, Qwen and DINOv2
+    /// processors composite a transparent colour on white, where SinkScope (as PIL's convert("RGB"))
+    /// keeps the stored colour (ImageDecoder), so a transparent palette PNG would differ by design.
+    func opaqueImages(in root: URL) throws -> URL {
+        let images = root.appendingPathComponent("opaque")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for name in ["gray.png", "rgb.bmp", "rgb.png"] {
+            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(name))
+        }
+        return images
+    }
+
+    /// Runs the whole-process script (eager, batches of 2) over the 3 images of `images` and checks every
+    /// tensor it wrote against SinkScope's preprocessing and forward of the same file: hidden states to f16
+    /// rounding, received attention and (Qwen2.5-VL) merged tokens to 1e-4 relative.
+    func checkWholeProcess(folder folderURL: URL, images: URL, out: URL, imageSize: InputSize?, tokens: Int? = nil,
+                           file: StaticString = #filePath, line: UInt = #line) throws {
+        let ran = try Python.run([Self.processScript.path, "--model", folderURL.path, "--images", images.path, "--out", out.path,
+                                  "--batch", "2", "--threads", "1", "--mode", "eager"] + (imageSize.map { ["--image-size", $0.description] } ?? []))
+        XCTAssertEqual(ran.status, 0, ran.output, file: file, line: line)
+
+        let folder = ModelFolder(url: folderURL), model = try folder.load(), layers = model.spec.layers
+        let pipeline = ImagePipeline(preprocessor: try Extractor.preprocessor(folder: folder, model: model, requested: imageSize))
+        let size = try XCTUnwrap(pipeline.preprocessor.targetSize)
+        let files = try FileManager.default.contentsOfDirectory(atPath: images.path).sorted()
+        XCTAssertEqual(files.count, 3, file: file, line: line)
+        for (k, name) in files.enumerated() {
+            let pixels = try pipeline.pixels(images.appendingPathComponent(name))
+            let mine = try model.forward(pixels: pixels, images: 1, height: size.height, width: size.width,
+                                         capture: CaptureRequest(hiddenLayers: Set(0...layers), received: true, merged: true), threads: 1)[0]
+            let shard = try SafetensorsFile(url: out.appendingPathComponent(String(format: "batch-%05d.safetensors", k / 2)))
+            let inShard = k / 2 == 0 ? 2 : 1
+            func theirs(_ key: String) throws -> [Float] {
+                let all = try shard.floats(key), per = all.count / inShard
+                return Array(all[(k % 2) * per..<(k % 2 + 1) * per])
+            }
+            XCTAssertEqual(try shard.info("hidden.\(layers)").dtype, .f16, file: file, line: line)
+            if let tokens { XCTAssertEqual(try shard.info("hidden.0").shape, [inShard, tokens, model.spec.hiddenSize], file: file, line: line) }
+            for l in 0...layers {
+                let got = try theirs("hidden.\(l)"), expected = try XCTUnwrap(mine.hidden[l])
+                XCTAssertEqual(got.count, expected.count, "\(name) hidden.\(l)", file: file, line: line)
+                let worst = zip(expected, got).map { abs($0 - $1) - (abs($0) * 1.1e-3 + 1e-4) }.max() ?? 0
+                // f16 keeps 11 bits: half an ulp, plus a little for the two forwards
+                XCTAssertLessThanOrEqual(worst, 0, "\(name) hidden.\(l)", file: file, line: line)
+            }
+            for l in 1...layers {
+                let got = try theirs("received.\(l)"), expected = try XCTUnwrap(mine.received[l])
+                XCTAssertEqual(got.count, expected.count, file: file, line: line)
+                XCTAssertLessThan(got.count == expected.count ? maxRelativeError(expected, got) : .infinity, 1e-4, "\(name) received.\(l)",
+                                  file: file, line: line)
+            }
+            if let expected = mine.merged {
+                let got = try theirs("merged")
+                XCTAssertLessThan(got.count == expected.count ? maxRelativeError(expected, got) : .infinity, 1e-4, "\(name) merged",
+                                  file: file, line: line)
+            }
+        }
     }
 }
