@@ -28,9 +28,10 @@ What it does, in the order a user's script would:
      merged [b, M, D_llm] f32 (the merger output, what SinkScope stores as merged).
 No fsync: SinkScope's store pays for its fsyncs, this side does not (it errs in transformers' favour).
 
-Standalone towers and Qwen2.5-VL (dinov2, dinov2_with_registers, vit, clip, clip_vision_model, siglip,
-siglip_vision_model, qwen2_5_vl_vision, qwen2_5_vl; others with a preprocessor_config.json): the other
-LVLMs' processors make AnyRes or dynamic tiles, which no five-line user script feeds a tower.
+Standalone towers, LLaVA, PaliGemma and Qwen2.5-VL (dinov2, dinov2_with_registers, vit, clip,
+clip_vision_model, siglip, siglip_vision_model, llava, paligemma, qwen2_5_vl_vision, qwen2_5_vl; other
+towers with a preprocessor_config.json): the other LVLMs' processors (LLaVA-NeXT, OneVision, InternVL)
+make AnyRes or dynamic tiles, which no five-line user script feeds a tower.
 Prints one JSON line: images, seconds (from the first line of this script), import_seconds,
 load_seconds, decode_seconds, forward_seconds, write_seconds, peak_rss_mib (ru_maxrss, MiB), versions.
 """
@@ -63,11 +64,14 @@ BICUBIC, BILINEAR = 3, 2
 QWEN_TYPES = {"qwen2_5_vl_vision", "qwen2_5_vl"}
 
 
+PLAIN_LVLM_TYPES = {"llava", "paligemma"}   # LVLMs whose processor feeds the tower one resized image
+
+
 def processor(folder, model_type, image_size):
     """The folder's image processor, or SinkScope's defaults for the architecture when it has none."""
-    if model_type in LVLM_TYPES - QWEN_TYPES:
-        fail(f"{folder} is a {model_type} folder; the whole-process transformers run covers standalone towers and "
-             "Qwen2.5-VL only (its processor makes tiles a tower is not fed directly).")
+    if model_type in LVLM_TYPES - QWEN_TYPES - PLAIN_LVLM_TYPES:
+        fail(f"{folder} is a {model_type} folder; the whole-process transformers run covers standalone towers, LLaVA, "
+             "PaliGemma and Qwen2.5-VL only (its processor makes tiles a tower is not fed directly).")
     if os.path.isfile(os.path.join(folder, "preprocessor_config.json")):
         return transformers.AutoImageProcessor.from_pretrained(folder, local_files_only=True)
     if model_type in QWEN_TYPES:
@@ -76,12 +80,12 @@ def processor(folder, model_type, image_size):
     if model_type in ("dinov2", "dinov2_with_registers"):
         return transformers.BitImageProcessor(size={"shortest_edge": 256}, crop_size={"height": 224, "width": 224},
                                               do_center_crop=True, resample=BICUBIC, **IMAGENET)
-    if model_type in ("clip", "clip_vision_model"):
+    if model_type in ("clip", "clip_vision_model", "llava"):
         return transformers.CLIPImageProcessor(size={"shortest_edge": image_size}, crop_size=square,
                                                do_center_crop=True, resample=BICUBIC, **CLIP)
     if model_type == "vit":
         return transformers.ViTImageProcessor(size={"height": 224, "width": 224}, resample=BILINEAR, **HALF)
-    if model_type in ("siglip", "siglip_vision_model"):
+    if model_type in ("siglip", "siglip_vision_model", "paligemma"):
         return transformers.SiglipImageProcessor(size=square, resample=BICUBIC, **HALF)
     fail(f"{folder} has no preprocessor_config.json and {model_type} has no default here; add the file.")
 

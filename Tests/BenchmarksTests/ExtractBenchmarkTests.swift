@@ -99,14 +99,14 @@ final class ExtractBenchmarkTests: XCTestCase {
         eager.wholeProcess = [0.05, 0.06]
         eager.wholeProcessPeakMiB = 5100
         sdpa.rates = [0.14]
-        sdpa.wholeProcessSkipped = "m is a llava folder; the whole-process transformers run covers standalone towers and Qwen2.5-VL only"
+        sdpa.wholeProcessSkipped = "m is a llava_next folder; the whole-process transformers run covers standalone towers, LLaVA, PaliGemma and Qwen2.5-VL only"
         result.transformers = [eager, sdpa]
         XCTAssertEqual(result.wholeProcessRatio(to: .eager)!, 0.15 / 0.06, accuracy: 1e-12)
         XCTAssertNil(result.wholeProcessRatio(to: .sdpa))
         let lines = ExtractBenchmark.table(result).split(separator: "\n").map(String.init)
         let whole = lines.first { $0.hasPrefix("transformers eager whole") }
         XCTAssertTrue(whole?.contains("2.50x") == true && whole?.contains("5100 MiB") == true, lines.joined(separator: "\n"))
-        XCTAssertTrue(lines.contains { $0.hasPrefix("transformers sdpa whole") && $0.contains("not run: m is a llava folder") },
+        XCTAssertTrue(lines.contains { $0.hasPrefix("transformers sdpa whole") && $0.contains("not run: m is a llava_next folder") },
                       lines.joined(separator: "\n"))
 
         result.wholeProcess = []   // without SinkScope's whole process there is nothing to pair them with

@@ -93,14 +93,15 @@ final class TransformersRunTests: XCTestCase {
         XCTAssertTrue(run.wholeProcess.count == 1 && run.wholeProcess[0] > 0, "\(run.wholeProcess)")
         XCTAssertGreaterThan(run.wholeProcessPeakMiB, 10)
 
-        let lvlm = root.appendingPathComponent("llava")
+        let lvlm = root.appendingPathComponent("llava-next")
         try FileManager.default.createDirectory(at: lvlm, withIntermediateDirectories: true)
-        try Data(#"{"model_type": "llava"}"#.utf8).write(to: lvlm.appendingPathComponent("config.json"))
+        try Data(#"{"model_type": "llava_next"}"#.utf8).write(to: lvlm.appendingPathComponent("config.json"))
         var refused = TransformersRun(mode: .eager)
         try refused.wholeProcessRound(python: Python.executable, script: Self.processScript, model: lvlm, images: images, count: 3,
                                       batch: 2, threads: 1)
         XCTAssertEqual(refused.wholeProcess, [])
-        XCTAssertTrue(refused.wholeProcessSkipped?.contains("standalone towers and Qwen2.5-VL only") == true, refused.wholeProcessSkipped ?? "nil")
+        XCTAssertTrue(refused.wholeProcessSkipped?.contains("standalone towers, LLaVA, PaliGemma and Qwen2.5-VL only") == true,
+                      refused.wholeProcessSkipped ?? "nil")
     }
 
     /// With --image-size (as `extract --image-size`) the script resizes every image to exactly that size
@@ -148,14 +149,36 @@ final class TransformersRunTests: XCTestCase {
         }
     }
 
-    /// Three image files without transparency (gray.png, rgb.bmp, rgb.png). The CLIP, Qwen and DINOv2
-    /// processors composite a transparent colour on white, where SinkScope (as PIL's convert("RGB"))
-    /// keeps the stored colour (ImageDecoder), so a transparent palette PNG would differ by design.
+    /// LLaVA and PaliGemma checkpoints (tiny, random, without processor settings): the script loads only
+    /// the tower from the LVLM's tensors, normalises with the statistics SinkScope uses for the family
+    /// (OpenAI CLIP's, SigLIP's 0.5), and stores what SinkScope computes. At --image-size 32x32 (the
+    /// towers' own size), because transformers 5's default processors resize with torchvision, whose
+    /// bicubic differs from the PIL resize SinkScope reproduces by up to a level per pixel (with the PIL
+    /// processors the stores agree: hidden.0 exactly).
+    func testWholeProcessScriptOnLLaVAAndPaliGemmaWritesWhatExtractStores() throws {
+        try Python.require(["torch", "transformers", "safetensors", "PIL"])
+        let root = temporaryDirectory("bench-transformers-process-lvlm")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = try opaqueImages(in: root)
+        let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/fixtures/make_tower_models.py").path
+        for kind in ["llava", "paligemma"] {
+            let folder = root.appendingPathComponent(kind)
+            let built = try Python.run([script, kind, folder.path])
+            XCTAssertEqual(built.status, 0, built.output)
+            try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(kind)"),
+                                  imageSize: InputSize(height: 32, width: 32), tokens: (kind == "llava" ? 1 : 0) + 4 * 4)
+        }
+    }
+
+    /// Three image files without transparency (gray.png, rgb-bmp.bmp, rgb.png: unique ids, as extract
+    /// needs). The CLIP, Qwen and DINOv2 processors composite a transparent colour on white, where
+    /// SinkScope (as PIL's convert("RGB")) keeps the stored colour (ImageDecoder), so a transparent palette
+    /// PNG would differ by design.
     func opaqueImages(in root: URL) throws -> URL {
         let images = root.appendingPathComponent("opaque")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        for name in ["gray.png", "rgb.bmp", "rgb.png"] {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(name))
+        for (name, copy) in [("gray.png", "gray.png"), ("rgb.bmp", "rgb-bmp.bmp"), ("rgb.png", "rgb.png")] {
+            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(copy))
         }
         return images
     }
