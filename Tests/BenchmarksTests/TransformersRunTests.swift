@@ -14,23 +14,12 @@ final class TransformersRunTests: XCTestCase {
     static let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/bench_transformers.py")
     static let processScript = Fixtures.repositoryRoot.appendingPathComponent("scripts/bench_transformers_process.py")
 
-    /// A random DINOv2 (3 blocks, D 32, 4 heads, patch 14, trained at 42 px) written with save_pretrained.
+    /// A random DINOv2 (3 blocks, D 32, 4 heads, patch 14, trained at 42 px).
     func testDinov2BothModesMatchSinkScope() throws {
         try Python.require(["torch", "transformers"])
         let root = temporaryDirectory("bench-transformers")
         defer { try? FileManager.default.removeItem(at: root) }
-        let folder = root.appendingPathComponent("dinov2")
-        let built = try Python.run(["-c", """
-            import torch, transformers
-            torch.manual_seed(0)
-            c = transformers.Dinov2Config(hidden_size=32, num_hidden_layers=3, num_attention_heads=4,
-                                          mlp_ratio=2, image_size=42, patch_size=14, layerscale_value=0.5)
-            m = transformers.Dinov2Model(c).eval()
-            with torch.no_grad():
-                for p in m.parameters(): p.add_(0.1 * torch.randn_like(p))
-            m.save_pretrained("\(folder.path)")
-            """])
-        XCTAssertEqual(built.status, 0, built.output)
+        let folder = try makeDinov2(in: root, layers: 3)
         try compare(folder: folder, height: 42, width: 42, layers: 3, attentionBlocks: 3)
     }
 
@@ -45,6 +34,24 @@ final class TransformersRunTests: XCTestCase {
                                     "qwen-tower", folder.path])
         XCTAssertEqual(built.status, 0, built.output)
         try compare(folder: folder, height: 168, width: 224, layers: 3, attentionBlocks: 3)
+    }
+
+    /// A random DINOv2 (`layers` blocks, D 32, 4 heads, patch 14, trained at 42 px, every parameter
+    /// perturbed) written with save_pretrained to `root`/dinov2, without processor settings.
+    func makeDinov2(in root: URL, layers: Int) throws -> URL {
+        let folder = root.appendingPathComponent("dinov2")
+        let built = try Python.run(["-c", """
+            import torch, transformers
+            torch.manual_seed(\(layers))
+            c = transformers.Dinov2Config(hidden_size=32, num_hidden_layers=\(layers), num_attention_heads=4,
+                                          mlp_ratio=2, image_size=42, patch_size=14, layerscale_value=0.5)
+            m = transformers.Dinov2Model(c).eval()
+            with torch.no_grad():
+                for p in m.parameters(): p.add_(0.1 * torch.randn_like(p))
+            m.save_pretrained("\(folder.path)")
+            """])
+        XCTAssertEqual(built.status, 0, built.output)
+        return folder
     }
 
     /// Runs both modes on 3 random images in batches of 2 and checks counts and image 0's last block output.
@@ -112,18 +119,7 @@ final class TransformersRunTests: XCTestCase {
         try Python.require(["torch", "transformers", "safetensors", "PIL"])
         let root = temporaryDirectory("bench-transformers-process-size")
         defer { try? FileManager.default.removeItem(at: root) }
-        let folder = root.appendingPathComponent("dinov2")
-        let built = try Python.run(["-c", """
-            import torch, transformers
-            torch.manual_seed(1)
-            c = transformers.Dinov2Config(hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                                          mlp_ratio=2, image_size=42, patch_size=14, layerscale_value=0.5)
-            m = transformers.Dinov2Model(c).eval()
-            with torch.no_grad():
-                for p in m.parameters(): p.add_(0.1 * torch.randn_like(p))
-            m.save_pretrained("\(folder.path)")
-            """])
-        XCTAssertEqual(built.status, 0, built.output)
+        let folder = try makeDinov2(in: root, layers: 2)
         try checkWholeProcess(folder: folder, images: try opaqueImages(in: root), out: root.appendingPathComponent("out"),
                               imageSize: InputSize(height: 28, width: 56), tokens: 1 + 2 * 4)
     }
@@ -134,19 +130,8 @@ final class TransformersRunTests: XCTestCase {
     /// attention recorded per window and its un-permuting give SinkScope's hidden states, received
     /// attention and merged tokens.
     func testWholeProcessScriptOnQwenWritesWhatExtractStores() throws {
-        try Python.require(["torch", "transformers", "safetensors", "PIL"])
-        let root = temporaryDirectory("bench-transformers-process-qwen")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let images = try opaqueImages(in: root)
-        let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/fixtures/tiny_rotary_towers.py").path
-        for kind in ["qwen-tower", "qwen-lvlm"] {
-            let folder = root.appendingPathComponent(kind)
-            let built = try Python.run([script, kind, folder.path])
-            XCTAssertEqual(built.status, 0, built.output)
-            let size = kind == "qwen-tower" ? InputSize(height: 56, width: 84) : nil
-            try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(kind)"), imageSize: size,
-                                  tokens: kind == "qwen-tower" ? 4 * 6 : 14 * 14)
-        }
+        try checkFixtureFolders(builder: "tiny_rotary_towers.py", cases: [
+            ("qwen-tower", InputSize(height: 56, width: 84), 4 * 6), ("qwen-lvlm", nil, 14 * 14)])
     }
 
     /// LLaVA and PaliGemma checkpoints (tiny, random, without processor settings): the script loads only
@@ -156,17 +141,25 @@ final class TransformersRunTests: XCTestCase {
     /// bicubic differs from the PIL resize SinkScope reproduces by up to a level per pixel (with the PIL
     /// processors the stores agree: hidden.0 exactly).
     func testWholeProcessScriptOnLLaVAAndPaliGemmaWritesWhatExtractStores() throws {
+        let size = InputSize(height: 32, width: 32)
+        try checkFixtureFolders(builder: "make_tower_models.py", cases: [("llava", size, 1 + 4 * 4), ("paligemma", size, 4 * 4)])
+    }
+
+    /// Builds each case's folder with scripts/fixtures/`builder` KIND OUT and checks the whole-process
+    /// script on it (`checkWholeProcess`) at the case's size, expecting `tokens` tokens per image.
+    func checkFixtureFolders(builder: String, cases: [(kind: String, size: InputSize?, tokens: Int)],
+                             file: StaticString = #filePath, line: UInt = #line) throws {
         try Python.require(["torch", "transformers", "safetensors", "PIL"])
-        let root = temporaryDirectory("bench-transformers-process-lvlm")
+        let root = temporaryDirectory("bench-transformers-process-\(cases[0].kind)")
         defer { try? FileManager.default.removeItem(at: root) }
         let images = try opaqueImages(in: root)
-        let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/fixtures/make_tower_models.py").path
-        for kind in ["llava", "paligemma"] {
-            let folder = root.appendingPathComponent(kind)
-            let built = try Python.run([script, kind, folder.path])
-            XCTAssertEqual(built.status, 0, built.output)
-            try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(kind)"),
-                                  imageSize: InputSize(height: 32, width: 32), tokens: (kind == "llava" ? 1 : 0) + 4 * 4)
+        let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/fixtures/\(builder)").path
+        for c in cases {
+            let folder = root.appendingPathComponent(c.kind)
+            let built = try Python.run([script, c.kind, folder.path])
+            XCTAssertEqual(built.status, 0, built.output, file: file, line: line)
+            try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(c.kind)"), imageSize: c.size,
+                                  tokens: c.tokens, file: file, line: line)
         }
     }
 
