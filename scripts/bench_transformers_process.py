@@ -173,6 +173,10 @@ def main():
     tower = load(args.model, args.mode)
     qwen = is_qwen(tower)
     target = requested or (qwen_default_size(process) if qwen else None)   # (H, W) every image is resized to first
+    if requested:   # the sentence extract --image-size gives, not a traceback from deep in the tower
+        step = process.patch_size * process.merge_size if qwen else getattr(tower.config, "patch_size", None)
+        if isinstance(step, int) and (requested[0] % step or requested[1] % step):
+            fail(f"--image-size {args.image_size}: both sides must be multiples of {step} for this model.")
     resample = getattr(process, "resample", None)
     resample = BICUBIC if resample is None else int(resample)
     load_seconds = time.perf_counter() - start

@@ -128,10 +128,11 @@ final class TransformersRunTests: XCTestCase {
     /// --image-size 56x84 and a BF16 LVLM checkpoint with its own processor bounds at SinkScope's default
     /// grid (smart_resize of 448 x 448 within them: 196 x 196): the script's flattened patches, its
     /// attention recorded per window and its un-permuting give SinkScope's hidden states, received
-    /// attention and merged tokens.
+    /// attention and merged tokens. A size off the 28-pixel merge grid gets one sentence and no output.
     func testWholeProcessScriptOnQwenWritesWhatExtractStores() throws {
         try checkFixtureFolders(builder: "tiny_rotary_towers.py", cases: [
-            ("qwen-tower", InputSize(height: 56, width: 84), 4 * 6), ("qwen-lvlm", nil, 14 * 14)])
+            ("qwen-tower", InputSize(height: 56, width: 84), 4 * 6), ("qwen-lvlm", nil, 14 * 14)],
+            refused: (InputSize(height: 50, width: 84), "--image-size 50x84: both sides must be multiples of 28 for this model."))
     }
 
     /// LLaVA and PaliGemma checkpoints (tiny, random, without processor settings): the script loads only
@@ -146,9 +147,10 @@ final class TransformersRunTests: XCTestCase {
     }
 
     /// Builds each case's folder with scripts/fixtures/`builder` KIND OUT and checks the whole-process
-    /// script on it (`checkWholeProcess`) at the case's size, expecting `tokens` tokens per image.
+    /// script on it (`checkWholeProcess`) at the case's size, expecting `tokens` tokens per image; with
+    /// `refused`, the script asked for that size on the first folder exits with that sentence and writes nothing.
     func checkFixtureFolders(builder: String, cases: [(kind: String, size: InputSize?, tokens: Int)],
-                             file: StaticString = #filePath, line: UInt = #line) throws {
+                             refused: (size: InputSize, sentence: String)? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
         try Python.require(["torch", "transformers", "safetensors", "PIL"])
         let root = temporaryDirectory("bench-transformers-process-\(cases[0].kind)")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -160,6 +162,14 @@ final class TransformersRunTests: XCTestCase {
             XCTAssertEqual(built.status, 0, built.output, file: file, line: line)
             try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(c.kind)"), imageSize: c.size,
                                   tokens: c.tokens, file: file, line: line)
+        }
+        if let refused {
+            let out = root.appendingPathComponent("out-refused")
+            let ran = try Python.run([Self.processScript.path, "--model", root.appendingPathComponent(cases[0].kind).path, "--images", images.path,
+                                      "--out", out.path, "--image-size", refused.size.description])
+            XCTAssertNotEqual(ran.status, 0, file: file, line: line)
+            XCTAssertTrue(ran.output.contains(refused.sentence), ran.output, file: file, line: line)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "the refused run left \(out.path)", file: file, line: line)
         }
     }
 
