@@ -25,7 +25,7 @@ What it does, in the order a user's script would:
      QwenAttentionRecorder, one tensor per window) and its tokens are put back in grid order;
   4. writes each batch to OUT_DIR/batch-NNNNN.safetensors: hidden.{l} [b, T, D] in f16 for l = 0..L
      (hidden_states[l]) and, in eager mode, received.{l} [b, T] f32 for l = 1..L; for Qwen2.5-VL also
-     merged [b, M, D_llm] f32 (the merger output, what SinkScope stores as merged).
+     merged [b, M, D_llm] f32 in both modes (the merger output, what SinkScope stores as merged).
 No fsync: SinkScope's store pays for its fsyncs, this side does not (it errs in transformers' favour).
 
 Standalone towers, LLaVA, PaliGemma and Qwen2.5-VL (dinov2, dinov2_with_registers, vit, clip,
@@ -62,8 +62,6 @@ BICUBIC, BILINEAR = 3, 2
 
 
 QWEN_TYPES = {"qwen2_5_vl_vision", "qwen2_5_vl"}
-
-
 PLAIN_LVLM_TYPES = {"llava", "paligemma"}   # LVLMs whose processor feeds the tower one resized image
 
 
@@ -140,8 +138,8 @@ class QwenBatch:
                 blocks[-1][1].append(w.sum(dim=2).mean(dim=1).reshape(-1))
             for l, (_, parts) in enumerate(blocks):
                 self.tensors[f"received.{l + 1}"] = to_grid(torch.cat(parts)).float().contiguous()
-            merged = out.pooler_output
-            self.tensors["merged"] = merged.reshape(b, merged.shape[0] // b, merged.shape[1]).float().contiguous()
+        merged = out.pooler_output   # what the LLM receives; extract stores it with or without --attention
+        self.tensors["merged"] = merged.reshape(b, merged.shape[0] // b, merged.shape[1]).float().contiguous()
 
 
 def main():

@@ -225,6 +225,9 @@ final class TransformersRunTests: XCTestCase {
                 XCTAssertLessThan(got.count == expected.count ? maxRelativeError(expected, got) : .infinity, 1e-4, "\(name) received.\(l)",
                                   file: file, line: line)
             }
+            // Both sides write merged tokens exactly when the tower has a merger (Qwen2.5-VL).
+            XCTAssertEqual(mine.merged != nil, model.mergerOutputWidth != nil, file: file, line: line)
+            XCTAssertEqual(shard.names.contains("merged"), model.mergerOutputWidth != nil, "\(shard.names)", file: file, line: line)
             if let expected = mine.merged {
                 let got = try theirs("merged")
                 XCTAssertLessThan(got.count == expected.count ? maxRelativeError(expected, got) : .infinity, 1e-4, "\(name) merged",
