@@ -40,6 +40,7 @@ import time
 START = time.perf_counter()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
@@ -108,38 +109,34 @@ def parse_size(text):
     return h, w
 
 
-class QwenBatch:
-    """Qwen2.5-VL: the processor's flattened patches of one batch, the tower run on them, and its outputs
-    put back in SinkScope's layout (tokens in row-major grid order, merge units row-major)."""
+def qwen_batch(tower, process, images, eager):
+    """Qwen2.5-VL: runs the tower on the processor's flattened patches of one batch and returns its outputs
+    in SinkScope's layout (tokens in row-major grid order, merge units row-major)."""
+    feats = process(images=images, return_tensors="pt", do_resize=False)
+    grid = feats["image_grid_thw"]
+    b, gh, gw = grid.shape[0], int(grid[0, 1]), int(grid[0, 2])
+    with (QwenAttentionRecorder() if eager else contextlib.nullcontext()) as rec:
+        out = tower(feats["pixel_values"].float(), grid_thw=grid, output_hidden_states=True)
+    order = qwen_grid_order(tower.config, gh, gw)                # computed position -> grid index, per image
 
-    def __init__(self, tower, process, images, eager):
-        feats = process(images=images, return_tensors="pt", do_resize=False)
-        grid = feats["image_grid_thw"]
-        b, gh, gw = grid.shape[0], int(grid[0, 1]), int(grid[0, 2])
-        if eager:
-            with QwenAttentionRecorder() as rec:
-                out = tower(feats["pixel_values"].float(), grid_thw=grid, output_hidden_states=True)
-        else:
-            out = tower(feats["pixel_values"].float(), grid_thw=grid, output_hidden_states=True)
-        order = qwen_grid_order(tower.config, gh, gw)            # computed position -> grid index, per image
-        g = gh * gw
+    def to_grid(x):                                               # [b·g, ...] in computed order -> [b, g, ...]
+        x = x.reshape(b, gh * gw, *x.shape[1:])
+        y = torch.empty_like(x)
+        y[:, order] = x
+        return y
 
-        def to_grid(x):                                           # [b·g, ...] in computed order -> [b, g, ...]
-            y = torch.empty_like(x.reshape(b, g, *x.shape[1:]))
-            y[:, order] = x.reshape(b, g, *x.shape[1:])
-            return y
-
-        self.tensors = {f"hidden.{l}": to_grid(h).half().contiguous() for l, h in enumerate(out.hidden_states)}
-        if eager:   # per block, one [1, H, w, w] per window (or per image): column sums, head mean, joined
-            blocks = []
-            for key, w in rec.weights:
-                if not blocks or blocks[-1][0] != key:
-                    blocks.append((key, []))
-                blocks[-1][1].append(w.sum(dim=2).mean(dim=1).reshape(-1))
-            for l, (_, parts) in enumerate(blocks):
-                self.tensors[f"received.{l + 1}"] = to_grid(torch.cat(parts)).float().contiguous()
-        merged = out.pooler_output   # what the LLM receives; extract stores it with or without --attention
-        self.tensors["merged"] = merged.reshape(b, merged.shape[0] // b, merged.shape[1]).float().contiguous()
+    tensors = {f"hidden.{l}": to_grid(h).half().contiguous() for l, h in enumerate(out.hidden_states)}
+    if eager:   # per block, one [1, H, w, w] per window (or per image): column sums, head mean, joined
+        blocks = []
+        for key, w in rec.weights:
+            if not blocks or blocks[-1][0] != key:
+                blocks.append((key, []))
+            blocks[-1][1].append(w.sum(dim=2).mean(dim=1).reshape(-1))
+        for l, (_, parts) in enumerate(blocks):
+            tensors[f"received.{l + 1}"] = to_grid(torch.cat(parts)).float().contiguous()
+    merged = out.pooler_output   # what the LLM receives; extract stores it with or without --attention
+    tensors["merged"] = merged.reshape(b, merged.shape[0] // b, merged.shape[1]).float().contiguous()
+    return tensors
 
 
 def main():
@@ -189,7 +186,7 @@ def main():
             images = [im.resize((target[1], target[0]), resample) for im in images]
         if qwen:
             t1 = time.perf_counter()   # the Qwen processor's flattening is counted with the forward
-            tensors = QwenBatch(tower, process, images, eager).tensors
+            tensors = qwen_batch(tower, process, images, eager)
         else:
             fixed = {"do_resize": False, "do_center_crop": False} if requested else {}
             pixels = process(images=images, return_tensors="pt", **fixed)["pixel_values"].float()
