@@ -11,10 +11,15 @@ What it does, in the order a user's script would:
   2. decodes every image file of DIR (sorted by name) with PIL and preprocesses it with the folder's
      processor: AutoImageProcessor on its preprocessor_config.json, or without one the architecture's
      defaults SinkScope uses (docs/preprocessing.md: DINOv2 shortest edge 256 + crop 224, CLIP shortest
-     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash).
+     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash; LLaVA-NeXT, OneVision and InternVL
+     their families' processors with the image_size squash as the base image).
+     LLaVA-NeXT, OneVision and InternVL processors make AnyRes or dynamic tiles; as SinkScope feeds the tower
+     one image, the script keeps each image's base tile (LLaVA-NeXT's and OneVision's first, InternVL's
+     thumbnail, its last) and pays for cutting the others, as a user script calling the processor would.
      With --image-size HxW (as `extract --image-size`), every image is first resized with PIL to exactly
      H x W with the processor's resampling filter and the processor then only rescales and normalises
-     (no resize, no crop), which is what SinkScope does.
+     (no resize, no crop), which is what SinkScope does; a tiling processor, which would still resize and
+     tile, is replaced by its rescale and normalisation.
      Qwen2.5-VL (a qwen2_5_vl_vision tower or a qwen2_5_vl checkpoint): the Qwen2-VL processor of the
      folder (or its defaults) on images resized to H x W, --image-size or what smart_resize makes of
      448 x 448, as SinkScope stores one patch grid; it returns the flattened patches and grid_thw;
@@ -28,10 +33,10 @@ What it does, in the order a user's script would:
      merged [b, M, D_llm] f32 in both modes (the merger output, what SinkScope stores as merged).
 No fsync: SinkScope's store pays for its fsyncs, this side does not (it errs in transformers' favour).
 
-Standalone towers, LLaVA, PaliGemma and Qwen2.5-VL (dinov2, dinov2_with_registers, vit, clip,
-clip_vision_model, siglip, siglip_vision_model, llava, paligemma, qwen2_5_vl_vision, qwen2_5_vl; other
-towers with a preprocessor_config.json): the other LVLMs' processors (LLaVA-NeXT, OneVision, InternVL)
-make AnyRes or dynamic tiles, which no five-line user script feeds a tower.
+Covers the towers and LVLM checkpoints SinkScope opens (dinov2, dinov2_with_registers, vit, clip,
+clip_vision_model, siglip, siglip_vision_model, internvl_vision and other towers with a
+preprocessor_config.json; llava, llava_next, llava_onevision, paligemma, internvl, qwen2_5_vl_vision,
+qwen2_5_vl).
 Prints one JSON line: images, seconds (from the first line of this script), import_seconds,
 load_seconds, decode_seconds, forward_seconds, write_seconds, peak_rss_mib (ru_maxrss, MiB), versions.
 """
@@ -46,13 +51,14 @@ import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import transformers  # noqa: E402
 from PIL import Image  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_transformers import LVLM_TYPES, QwenAttentionRecorder, fail, is_qwen, load, qwen_grid_order  # noqa: E402
+from bench_transformers import QwenAttentionRecorder, fail, is_qwen, load, qwen_grid_order  # noqa: E402
 
 IMPORTED = time.perf_counter()
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
@@ -63,14 +69,11 @@ BICUBIC, BILINEAR = 3, 2
 
 
 QWEN_TYPES = {"qwen2_5_vl_vision", "qwen2_5_vl"}
-PLAIN_LVLM_TYPES = {"llava", "paligemma"}   # LVLMs whose processor feeds the tower one resized image
+TILED_LVLM_TYPES = {"llava_next", "llava_onevision", "internvl"}   # processors that add AnyRes / dynamic tiles
 
 
 def processor(folder, model_type, image_size):
     """The folder's image processor, or SinkScope's defaults for the architecture when it has none."""
-    if model_type in LVLM_TYPES - QWEN_TYPES - PLAIN_LVLM_TYPES:
-        fail(f"{folder} is a {model_type} folder; the whole-process transformers run covers standalone towers, LLaVA, "
-             "PaliGemma and Qwen2.5-VL only (its processor makes tiles a tower is not fed directly).")
     if os.path.isfile(os.path.join(folder, "preprocessor_config.json")):
         return transformers.AutoImageProcessor.from_pretrained(folder, local_files_only=True)
     if model_type in QWEN_TYPES:
@@ -86,6 +89,12 @@ def processor(folder, model_type, image_size):
         return transformers.ViTImageProcessor(size={"height": 224, "width": 224}, resample=BILINEAR, **HALF)
     if model_type in ("siglip", "siglip_vision_model", "paligemma"):
         return transformers.SiglipImageProcessor(size=square, resample=BICUBIC, **HALF)
+    if model_type == "llava_next":   # the class's own AnyRes grid: the base tile is a squash to the image size
+        return transformers.LlavaNextImageProcessor(size={"shortest_edge": image_size}, crop_size=square, resample=BICUBIC, **CLIP)
+    if model_type == "llava_onevision":
+        return transformers.LlavaOnevisionImageProcessor(size=square, resample=BICUBIC, **HALF)
+    if model_type == "internvl":
+        return transformers.GotOcr2ImageProcessor(size=square, crop_to_patches=False, resample=BICUBIC, **IMAGENET)
     fail(f"{folder} has no preprocessor_config.json and {model_type} has no default here; add the file.")
 
 
@@ -96,6 +105,42 @@ def qwen_default_size(process):
     low = getattr(process, "min_pixels", None) or size.get("shortest_edge", 56 * 56)
     high = getattr(process, "max_pixels", None) or size.get("longest_edge", 28 * 28 * 1280)
     return smart_resize(448, 448, factor=process.patch_size * process.merge_size, min_pixels=low, max_pixels=high)
+
+
+def base_tiles(feats):
+    """The base image of each image from a tiling processor's output, the one image SinkScope feeds the tower:
+    LLaVA-NeXT's and OneVision's pixel_values are [b, tiles, 3, H, W] with the base image first; InternVL's
+    (GotOcr2) are [all tiles, 3, H, W] with num_patches per image and the whole-image thumbnail last."""
+    pixels = feats["pixel_values"]
+    if pixels.dim() == 5:
+        return pixels[:, 0]
+    last = torch.cumsum(torch.as_tensor(feats["num_patches"]), 0) - 1
+    return pixels[last]
+
+
+def normalised(images, process):
+    """Rescale and normalise already-resized images as the processor would, without its resizing or tiling
+    (a tiling processor resizes its base image even with do_resize=False): [b, 3, H, W] f32."""
+    x = torch.stack([torch.from_numpy(np.asarray(im, dtype=np.float32)).permute(2, 0, 1) for im in images])
+    x = x * float(getattr(process, "rescale_factor", 1 / 255))
+    mean = torch.tensor(process.image_mean, dtype=torch.float32).reshape(-1, 1, 1)
+    std = torch.tensor(process.image_std, dtype=torch.float32).reshape(-1, 1, 1)
+    return (x - mean) / std
+
+
+def tower_pixels(process, images, model_type, requested):
+    """The pixels the tower is fed, [b, 3, H, W]: the processor's output, its base image for tiling LVLMs; at a
+    requested size only rescaled and normalised (the images were resized to it already)."""
+    if requested and model_type in TILED_LVLM_TYPES:
+        return normalised(images, process)
+    fixed = {"do_resize": False, "do_center_crop": False} if requested else {}
+    feats = process(images=images, return_tensors="pt", **fixed)
+    return (base_tiles(feats) if model_type in TILED_LVLM_TYPES else feats["pixel_values"]).float()
+
+
+def leading(value):
+    """An int, or the first of a [H, W] pair (InternVL writes image_size and patch_size as lists)."""
+    return value[0] if isinstance(value, (list, tuple)) else value
 
 
 def parse_size(text):
@@ -163,13 +208,14 @@ def main():
     if not os.path.isfile(config_path):
         fail(f"{args.model} has no config.json; pass a local model folder.")
     raw = json.load(open(config_path))
-    size = raw.get("image_size") or raw.get("vision_config", {}).get("image_size", 224)
-    process = processor(args.model, raw.get("model_type"), size)   # first: it refuses the folders this script does not cover
+    model_type = raw.get("model_type")
+    size = leading(raw.get("image_size") or raw.get("vision_config", {}).get("image_size", 224))
+    process = processor(args.model, model_type, size)   # first: it fails on folders without settings and no default
     tower = load(args.model, args.mode)
     qwen = is_qwen(tower)
     target = requested or (qwen_default_size(process) if qwen else None)   # (H, W) every image is resized to first
     if requested:   # the sentence extract --image-size gives, not a traceback from deep in the tower
-        step = process.patch_size * process.merge_size if qwen else getattr(tower.config, "patch_size", None)
+        step = process.patch_size * process.merge_size if qwen else leading(getattr(tower.config, "patch_size", None))
         if isinstance(step, int) and (requested[0] % step or requested[1] % step):
             fail(f"--image-size {args.image_size}: both sides must be multiples of {step} for this model.")
     resample = getattr(process, "resample", None)
@@ -188,8 +234,7 @@ def main():
             t1 = time.perf_counter()   # the Qwen processor's flattening is counted with the forward
             tensors = qwen_batch(tower, process, images, eager)
         else:
-            fixed = {"do_resize": False, "do_center_crop": False} if requested else {}
-            pixels = process(images=images, return_tensors="pt", **fixed)["pixel_values"].float()
+            pixels = tower_pixels(process, images, model_type, requested)
             t1 = time.perf_counter()
             out = tower(pixel_values=pixels, output_hidden_states=True, output_attentions=eager)
             tensors = {f"hidden.{l}": h.half().contiguous() for l, h in enumerate(out.hidden_states)}

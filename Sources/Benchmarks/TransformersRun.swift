@@ -62,8 +62,8 @@ extension TransformersRun {
     /// `imageSize` (`--image-size`) is passed on: the script then resizes every image to exactly that
     /// size, as `extract --image-size` does.
     ///
-    /// A folder the script does not cover (an LVLM whose processor makes tiles, a tower without processor
-    /// settings) makes it exit with one sentence: that goes into `wholeProcessSkipped` and later rounds skip it,
+    /// A folder the script does not cover (a tower without processor settings and without a default for its
+    /// architecture) makes it exit with one sentence: that goes into `wholeProcessSkipped` and later rounds skip it,
     /// so the rest of the bench still runs.
     /// - Throws: when the script cannot be launched, or succeeds without printing its JSON line.
     mutating func wholeProcessRound(python: String, script: URL, model: URL, images: URL, count: Int, batch: Int, threads: Int,

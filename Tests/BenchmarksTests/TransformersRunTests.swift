@@ -85,7 +85,7 @@ final class TransformersRunTests: XCTestCase {
     /// --attention` does: from the same image files, through the folder's processor, the hidden states it
     /// writes equal SinkScope's (pixels and forward) to f16 rounding, and its received attention equals
     /// SinkScope's. Then `wholeProcessRound` times it, and leaves out, with the script's sentence, a
-    /// folder the script does not cover.
+    /// folder whose processor settings the script cannot infer.
     func testWholeProcessScriptWritesWhatExtractStores() throws {
         try Python.require(["torch", "transformers", "safetensors", "PIL"])
         let root = temporaryDirectory("bench-transformers-process")
@@ -100,14 +100,15 @@ final class TransformersRunTests: XCTestCase {
         XCTAssertTrue(run.wholeProcess.count == 1 && run.wholeProcess[0] > 0, "\(run.wholeProcess)")
         XCTAssertGreaterThan(run.wholeProcessPeakMiB, 10)
 
-        let lvlm = root.appendingPathComponent("llava-next")
-        try FileManager.default.createDirectory(at: lvlm, withIntermediateDirectories: true)
-        try Data(#"{"model_type": "llava_next"}"#.utf8).write(to: lvlm.appendingPathComponent("config.json"))
+        // A tower whose processor settings the script cannot infer: no preprocessor_config.json, no default.
+        let bare = root.appendingPathComponent("dinov3-bare")
+        try FileManager.default.createDirectory(at: bare, withIntermediateDirectories: true)
+        try Data(#"{"model_type": "dinov3_vit"}"#.utf8).write(to: bare.appendingPathComponent("config.json"))
         var refused = TransformersRun(mode: .eager)
-        try refused.wholeProcessRound(python: Python.executable, script: Self.processScript, model: lvlm, images: images, count: 3,
+        try refused.wholeProcessRound(python: Python.executable, script: Self.processScript, model: bare, images: images, count: 3,
                                       batch: 2, threads: 1)
         XCTAssertEqual(refused.wholeProcess, [])
-        XCTAssertTrue(refused.wholeProcessSkipped?.contains("standalone towers, LLaVA, PaliGemma and Qwen2.5-VL only") == true,
+        XCTAssertTrue(refused.wholeProcessSkipped?.contains("has no preprocessor_config.json and dinov3_vit has no default here") == true,
                       refused.wholeProcessSkipped ?? "nil")
     }
 
@@ -146,19 +147,36 @@ final class TransformersRunTests: XCTestCase {
         try checkFixtureFolders(builder: "make_tower_models.py", cases: [("llava", size, 1 + 4 * 4), ("paligemma", size, 4 * 4)])
     }
 
-    /// Builds each case's folder with scripts/fixtures/`builder` KIND OUT and checks the whole-process
-    /// script on it (`checkWholeProcess`) at the case's size, expecting `tokens` tokens per image; with
-    /// `refused`, the script asked for that size on the first folder exits with that sentence and writes nothing.
-    func checkFixtureFolders(builder: String, cases: [(kind: String, size: InputSize?, tokens: Int)],
-                             refused: (size: InputSize, sentence: String)? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// LLaVA-NeXT, OneVision and InternVL checkpoints, whose processors cut AnyRes or dynamic tiles beside
+    /// the base image SinkScope feeds the tower. At --image-size 32x32 without a processor file (the
+    /// families' defaults) the script only rescales and normalises. With a tiling processor file
+    /// (make_tower_models.py --tiling-processor: AnyRes up to 2x2 tiles, InternVL at least 2 tiles plus its
+    /// thumbnail) it keeps each image's base tile: the first for LLaVA-NeXT and OneVision, InternVL's last.
+    /// The images are 32x32 there, so the base image's resize is the identity on both sides and
+    /// torchvision's bicubic does not enter; any other tile differs from it.
+    func testWholeProcessScriptOnTilingLVLMsKeepsTheBaseImage() throws {
+        let size = InputSize(height: 32, width: 32)
+        let kinds = [("llava_next", 1 + 4 * 4), ("llava_onevision", 4 * 4), ("internvl", 1 + 4 * 4)]
+        try checkFixtureFolders(builder: "make_tower_models.py", cases: kinds.map { ($0.0, size, $0.1) })
+        try checkFixtureFolders(builder: "make_tower_models.py", cases: kinds.map { ($0.0, nil, $0.1) },
+                                builderArguments: ["--tiling-processor"], imageSide: 32)
+    }
+
+    /// Builds each case's folder with scripts/fixtures/`builder` KIND OUT `builderArguments` and checks the
+    /// whole-process script on it (`checkWholeProcess`) at the case's size, expecting `tokens` tokens per
+    /// image, on the opaque images (resized with PIL to `imageSide` squares when given); with `refused`,
+    /// the script asked for that size on the first folder exits with that sentence and writes nothing.
+    func checkFixtureFolders(builder: String, cases: [(kind: String, size: InputSize?, tokens: Int)], builderArguments: [String] = [],
+                             imageSide: Int? = nil, refused: (size: InputSize, sentence: String)? = nil,
+                             file: StaticString = #filePath, line: UInt = #line) throws {
         try Python.require(["torch", "transformers", "safetensors", "PIL"])
         let root = temporaryDirectory("bench-transformers-process-\(cases[0].kind)")
         defer { try? FileManager.default.removeItem(at: root) }
-        let images = try opaqueImages(in: root)
+        let images = try opaqueImages(in: root, side: imageSide)
         let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/fixtures/\(builder)").path
         for c in cases {
             let folder = root.appendingPathComponent(c.kind)
-            let built = try Python.run([script, c.kind, folder.path])
+            let built = try Python.run([script, c.kind, folder.path] + builderArguments)
             XCTAssertEqual(built.status, 0, built.output, file: file, line: line)
             try checkWholeProcess(folder: folder, images: images, out: root.appendingPathComponent("out-\(c.kind)"), imageSize: c.size,
                                   tokens: c.tokens, file: file, line: line)
@@ -176,12 +194,20 @@ final class TransformersRunTests: XCTestCase {
     /// Three image files without transparency (gray.png, rgb-bmp.bmp, rgb.png: unique ids, as extract
     /// needs). The CLIP, Qwen and DINOv2 processors composite a transparent colour on white, where
     /// SinkScope (as PIL's convert("RGB")) keeps the stored colour (ImageDecoder), so a transparent palette
-    /// PNG would differ by design.
-    func opaqueImages(in root: URL) throws -> URL {
+    /// PNG would differ by design. With `side`, each is resized with PIL (bicubic) to a side × side PNG.
+    func opaqueImages(in root: URL, side: Int? = nil) throws -> URL {
         let images = root.appendingPathComponent("opaque")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         for (name, copy) in [("gray.png", "gray.png"), ("rgb.bmp", "rgb-bmp.bmp"), ("rgb.png", "rgb.png")] {
-            try FileManager.default.copyItem(at: Fixtures.url("images/decode/\(name)"), to: images.appendingPathComponent(copy))
+            let source = Fixtures.url("images/decode/\(name)")
+            guard let side else {
+                try FileManager.default.copyItem(at: source, to: images.appendingPathComponent(copy))
+                continue
+            }
+            let resize = "import sys; from PIL import Image; Image.open(sys.argv[1]).convert('RGB').resize((int(sys.argv[3]),) * 2, 3).save(sys.argv[2])"
+            let target = images.appendingPathComponent((copy as NSString).deletingPathExtension + ".png")
+            let ran = try Python.run(["-c", resize, source.path, target.path, "\(side)"])
+            XCTAssertEqual(ran.status, 0, ran.output)
         }
         return images
     }
