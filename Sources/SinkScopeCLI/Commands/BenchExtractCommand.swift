@@ -27,7 +27,8 @@ struct BenchExtractCommand: ParsableCommand {
             for; each transformers mode also runs that way, as \
             scripts/bench_transformers_process.py over the same image files (imports, loading, PIL \
             decoding with the folder's processor, resized to --image-size or Qwen2.5-VL's one grid as \
-            extract resizes, the forwards, f16 hidden states and received attention written as \
+            extract resizes, the base tile where LLaVA-NeXT's, OneVision's or InternVL's processor \
+            also cuts tiles, the forwards, f16 hidden states and received attention written as \
             safetensors: the script a user would write), and the table compares \
             whole process with whole process. SinkScope's softmax and MLP nonlinearities run with AVX2 + FMA where the CPU has \
             them (the table names the path); SINKSCOPE_VECTOR_BASELINE=1 in the environment times \
