@@ -11,8 +11,9 @@ What it does, in the order a user's script would:
   2. decodes every image file of DIR (sorted by name) with PIL and preprocesses it with the folder's
      processor: AutoImageProcessor on its preprocessor_config.json, or without one the architecture's
      defaults SinkScope uses (docs/preprocessing.md: DINOv2 shortest edge 256 + crop 224, CLIP shortest
-     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash; LLaVA-NeXT, OneVision and InternVL
-     their families' processors with the image_size squash as the base image).
+     edge = image_size + crop, ViT 224 squash, SigLIP image_size squash, InternViT image_size squash with
+     ImageNet mean/std; LLaVA-NeXT, OneVision and InternVL their families' processors with the image_size
+     squash as the base image).
      LLaVA-NeXT, OneVision and InternVL processors make AnyRes or dynamic tiles; as SinkScope feeds the tower
      one image, the script keeps each image's base tile (LLaVA-NeXT's and OneVision's first, InternVL's
      thumbnail, its last) and pays for cutting the others, as a user script calling the processor would.
@@ -93,7 +94,7 @@ def processor(folder, model_type, image_size):
         return transformers.LlavaNextImageProcessor(size={"shortest_edge": image_size}, crop_size=square, resample=BICUBIC, **CLIP)
     if model_type == "llava_onevision":
         return transformers.LlavaOnevisionImageProcessor(size=square, resample=BICUBIC, **HALF)
-    if model_type == "internvl":
+    if model_type in ("internvl", "internvl_vision"):
         return transformers.GotOcr2ImageProcessor(size=square, crop_to_patches=False, resample=BICUBIC, **IMAGENET)
     fail(f"{folder} has no preprocessor_config.json and {model_type} has no default here; add the file.")
 

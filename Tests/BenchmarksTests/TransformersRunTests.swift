@@ -153,11 +153,12 @@ final class TransformersRunTests: XCTestCase {
     /// (make_tower_models.py --tiling-processor: AnyRes up to 2x2 tiles, InternVL at least 2 tiles plus its
     /// thumbnail) it keeps each image's base tile: the first for LLaVA-NeXT and OneVision, InternVL's last.
     /// The images are 32x32 there, so the base image's resize is the identity on both sides and
-    /// torchvision's bicubic does not enter; any other tile differs from it.
+    /// torchvision's bicubic does not enter; any other tile differs from it. A standalone InternViT tower
+    /// without a processor file runs on the same family defaults (GotOcr2, ImageNet mean/std).
     func testWholeProcessScriptOnTilingLVLMsKeepsTheBaseImage() throws {
         let size = InputSize(height: 32, width: 32)
         let kinds = [("llava_next", 1 + 4 * 4), ("llava_onevision", 4 * 4), ("internvl", 1 + 4 * 4)]
-        try checkFixtureFolders(builder: "make_tower_models.py", cases: kinds.map { ($0.0, size, $0.1) })
+        try checkFixtureFolders(builder: "make_tower_models.py", cases: kinds.map { ($0.0, size, $0.1) } + [("internvl_vision", size, 1 + 4 * 4)])
         try checkFixtureFolders(builder: "make_tower_models.py", cases: kinds.map { ($0.0, nil, $0.1) },
                                 builderArguments: ["--tiling-processor"], imageSide: 32)
     }
